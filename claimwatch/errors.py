@@ -1,0 +1,17 @@
+"""The exceptions a user can see: each ends as one line on stderr."""
+
+
+class ClaimwatchError(Exception):
+    """Base class for errors reported to the user as one line."""
+
+
+class ConfigError(ClaimwatchError):
+    """A configuration file or setting is missing or wrong."""
+
+
+class DocumentError(ClaimwatchError):
+    """One input document could not be read or parsed."""
+
+
+class CorpusError(ClaimwatchError):
+    """A corpus folder or its manifest is missing or wrong."""

@@ -1,0 +1,65 @@
+"""One options object, built once from files and the environment and passed down."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from claimwatch.errors import ConfigError
+
+DEFAULT_DB_FILE = "var/claimwatch.db"
+
+
+def default_config_dir() -> Path:
+    """The packaged defaults: `config/` in a checkout, `claimwatch/defaults` in a wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "config", here / "defaults"):
+        if (candidate / "topics.yaml").is_file():
+            return candidate
+    raise ConfigError(f"no packaged config found next to {here}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the watch lists and the database are; read once at start."""
+
+    config_dir: Path
+    topics_file: Path
+    actors_file: Path
+    database_url: str
+
+    @classmethod
+    def load(
+        cls,
+        config_dir: str | Path | None = None,
+        topics_file: str | Path | None = None,
+        actors_file: str | Path | None = None,
+        database_url: str | None = None,
+        environ: dict[str, str] | None = None,
+    ) -> Settings:
+        env = os.environ if environ is None else environ
+        defaults = default_config_dir()
+        cdir = Path(config_dir) if config_dir else defaults
+        if not cdir.is_dir():
+            raise ConfigError(f"config directory not found: {cdir}")
+
+        def pick(explicit: str | Path | None, name: str) -> Path:
+            if explicit:
+                path = Path(explicit)
+                if not path.is_file():
+                    raise ConfigError(f"{name} file not found: {path}")
+                return path
+            own = cdir / f"{name}.yaml"
+            return own if own.is_file() else defaults / f"{name}.yaml"
+
+        url = database_url or env.get("CLAIMWATCH_DATABASE_URL") or ""
+        if not url:
+            db_file = Path(env.get("CLAIMWATCH_DB_FILE", DEFAULT_DB_FILE))
+            url = f"sqlite:///{db_file}"
+        return cls(
+            config_dir=cdir,
+            topics_file=pick(topics_file, "topics"),
+            actors_file=pick(actors_file, "actors"),
+            database_url=url,
+        )

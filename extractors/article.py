@@ -1,0 +1,147 @@
+"""Documents in, Articles out: plain text or HTML (through trafilatura). No network, no DB."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import trafilatura
+
+from extractors.errors import ExtractionError
+from extractors.language import detect_language
+
+SUFFIXES = (".txt", ".html", ".htm", ".html.gz", ".htm.gz")
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class Article:
+    """One article's text and what is known about it."""
+
+    text: str
+    title: str = ""
+    language: str = "und"
+    published: date | None = None
+    url: str | None = None
+    outlet: str | None = None
+    path: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def is_document(path: Path) -> bool:
+    """Whether a file name is one that `extract` reads."""
+    return path.name.lower().endswith(SUFFIXES)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The document's bytes, gunzipped when the name says so, with a size cap."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ExtractionError(f"{path}: cannot read ({exc.strerror})") from exc
+    if path.name.lower().endswith(".gz"):
+        try:
+            decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            raw = decomp.decompress(raw, MAX_DOCUMENT_BYTES + 1)
+        except zlib.error as exc:
+            raise ExtractionError(f"{path}: not valid gzip ({exc})") from exc
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise ExtractionError(f"{path}: larger than {MAX_DOCUMENT_BYTES} bytes")
+    return raw
+
+
+def decode_text(raw: bytes) -> str:
+    """Text from bytes: UTF-8 (with or without BOM), else Latin-1 fallback."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    return text.replace("\x00", "")
+
+
+def from_text(text: str, **meta: object) -> Article:
+    """A plain-text article: the first non-empty line is its title."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    title = next((line.strip() for line in lines if line.strip()), "")
+    article = Article(text=text, title=title, **meta)  # type: ignore[arg-type]
+    article.language = detect_language(text)
+    return article
+
+
+def from_html(html: bytes | str, url: str | None = None, **meta: object) -> Article:
+    """An HTML page through trafilatura: main text without navigation or comments."""
+    if isinstance(html, bytes):
+        html = decode_text(html)
+    if "<" not in html[:10000]:
+        raise ExtractionError("not HTML: no markup in the first 10,000 characters")
+    doc = trafilatura.bare_extraction(
+        html,
+        url=url,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        with_metadata=True,
+        deduplicate=True,
+    )
+    if doc is None or not (doc.text or "").strip():
+        raise ExtractionError("no article text found in the page")
+    published = _parse_date(doc.date)
+    title = (doc.title or "").strip()
+    text = doc.text if not title else f"{title}\n\n{doc.text}"
+    article = Article(
+        text=text,
+        title=title,
+        published=published,
+        url=url or doc.url,
+        outlet=doc.sitename or doc.hostname,
+        **meta,  # type: ignore[arg-type]
+    )
+    article.language = (doc.language or "")[:2] or detect_language(text)
+    if article.language not in ("de", "en"):
+        article.language = detect_language(text)
+    return article
+
+
+def load_document(path: Path) -> Article:
+    """Read one file named .txt, .html or .html.gz into an Article."""
+    raw = read_bytes(path)
+    if path.name.lower().endswith(".txt"):
+        return from_text(decode_text(raw), path=str(path))
+    article = from_html(raw, path=str(path))
+    return article
+
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    match = _DATE.search(value)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def iter_documents(paths: list[Path]) -> list[Path]:
+    """Expand folders (recursively) into their documents, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and is_document(p)))
+        else:
+            found.append(path)
+    return found
+
+
+def gunzip(raw: bytes) -> bytes:
+    """Plain gunzip, for callers that already hold bytes."""
+    return gzip.decompress(raw)

@@ -1,0 +1,228 @@
+"""Article -> claims: who says what about a watched topic, with which stance and figures.
+
+Pure: no I/O, no database. The rules are general (any story, German or English);
+the words they look for are data in `extractors/lexicon/` and the watch lists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from extractors.article import Article
+from extractors.cues import find_cues, has_explicit, main_stance
+from extractors.furniture import Block, clean_blocks
+from extractors.language import SUPPORTED
+from extractors.lexicon import Lexicon, load_lexicon
+from extractors.numbers import find_numbers
+from extractors.sentences import PAIRS, split_sentences
+from extractors.speakers import Speaker, resolve
+from extractors.tokens import WHOLE, Token, tokenize
+from extractors.watchlist import Actor, Topic, Watchlist
+
+POLARITY = {"assert": 1, "confirm": 1, "accuse": 1, "deny": -1, "evade": 0, "doubt": 0}
+
+
+@dataclass
+class Claim:
+    """One actor's position on one watched topic in one article."""
+
+    actor: str
+    actor_text: str
+    group: str
+    stance: str
+    topic: str
+    quote: str
+    numbers: list[dict] = field(default_factory=list)
+    position: int = 0  # the sentence's index in the article, for ordering
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("position")
+        return data
+
+
+@dataclass
+class _Context:
+    """What earlier text tells about the current sentence."""
+
+    section_topics: set[str] = field(default_factory=set)
+    paragraph_topics: set[str] = field(default_factory=set)
+    last_speaker: Actor | None = None
+
+
+def quoted_spans(text: str, min_words: int = 4) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks (the marks excluded).
+
+    Quotes shorter than `min_words` are scare quotes (`„hochwahrscheinlich“ genannt`):
+    the writer's sentence goes on through them, so they do not count as quoted.
+    """
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if stack and ch in stack[-1][0]:
+            _closers, start = stack.pop()
+            if not stack and len(text[start:i].split()) >= min_words:
+                spans.append((start, i))
+        elif ch in PAIRS and (i == 0 or not text[i - 1].isalnum()) and (ch != '"' or not stack):
+            stack.append((PAIRS[ch], i + 1))
+    return spans
+
+
+def article_blocks(article: Article) -> list[Block]:
+    """The article's own text as blocks (headings and paragraphs)."""
+    return clean_blocks(article.text, _lexicon(article.language), article.title)
+
+
+def _lexicon(language: str) -> Lexicon:
+    from extractors.lexicon import furniture_lexicon
+
+    return furniture_lexicon(language)
+
+
+def extract_claims(article: Article, watchlist: Watchlist) -> list[Claim]:
+    """Every claim in the article on a watched topic, in text order."""
+    if article.language not in SUPPORTED:
+        return []
+    lexicon = load_lexicon(article.language)
+    claims: list[Claim] = []
+    context = _Context()
+    position = 0
+    for block in article_blocks(article):
+        context.paragraph_topics = set()
+        sentences = split_sentences(block.text)
+        heading_topics: set[str] = set()
+        if block.heading:  # a new section: only its own heading sets its topic
+            context.section_topics = set()
+        for sentence in sentences:
+            found = _sentence_claims(sentence, position, watchlist, lexicon, context)
+            claims.extend(found)
+            heading_topics |= context.paragraph_topics
+            position += 1
+        if block.heading:
+            context.section_topics = heading_topics
+    return _dedupe(claims)
+
+
+def _sentence_claims(
+    sentence: str, position: int, watchlist: Watchlist, lexicon: Lexicon, context: _Context
+) -> list[Claim]:
+    tokens = tokenize(sentence, quoted_spans(sentence))
+    direct = [t for t in watchlist.topics if t.matches(tokens)]
+    inherited = [
+        t
+        for t in watchlist.topics
+        if t not in direct
+        and t.id in (context.section_topics | context.paragraph_topics)
+        and not t.excluded(tokens)
+    ]
+    context.paragraph_topics |= {t.id for t in direct + inherited}
+    if not direct and not inherited:
+        return []
+    cues = find_cues(tokens, lexicon)
+    stance = main_stance(cues)
+    impersonal = _impersonal(tokens, lexicon)
+    if stance is None and not impersonal:
+        return []
+    explicit = has_explicit(cues)
+    if not direct and not explicit:
+        return []  # a plain "said" takes no topic from its neighbours
+    if not explicit and _conditional(tokens, lexicon):
+        return []  # "wäre eine ernsthafte Eskalation": a hypothesis, not a claim
+    if any(c.negated for c in cues) and _pluperfect(tokens, lexicon):
+        return []  # "bestätigt hatte das Russland bis dahin nicht": the past, not a position
+    mentions = watchlist.mentions(tokens)
+    speakers: list[Speaker] = []
+    if cues:
+        main = next(c for c in cues if (c.stance == stance) or (stance == "assert" and c))
+        speakers = resolve(tokens, sentence, mentions, main, lexicon, context.last_speaker)
+    if not speakers and impersonal:
+        speakers = [Speaker(REPORTS, impersonal)]
+        stance = stance or "assert"
+    if not speakers or stance is None:
+        return []
+    context.last_speaker = next(
+        (s.actor for s in speakers if s.actor.kind == "person"), context.last_speaker
+    )
+    claims = []
+    for topic in direct + inherited:
+        numbers = find_numbers(tokens, lexicon, lambda t, tp=topic: _topic_word(tp, t))
+        for speaker in speakers:
+            claims.append(
+                Claim(
+                    actor=speaker.actor.id,
+                    actor_text=speaker.text,
+                    group=speaker.actor.group,
+                    stance=_side_stance(stance, speaker.actor, topic),
+                    topic=topic.id,
+                    quote=sentence,
+                    numbers=numbers,
+                    position=position,
+                )
+            )
+    return claims
+
+
+REPORTS = Actor(id="reports", group="reports", kind="media", names=[], label="unattributed reports")
+
+
+def _impersonal(tokens: list[Token], lexicon: Lexicon) -> str | None:
+    for pattern in lexicon.impersonal:
+        hits = pattern.find(tokens)
+        if hits:
+            start, end = hits[0]
+            return " ".join(t.text for t in tokens[start:end])
+    return None
+
+
+_COMPLEMENTIZERS = frozenset(["dass", "daß", "ob", "that", "whether"])
+
+
+def _conditional(tokens: list[Token], lexicon: Lexicon) -> bool:
+    """A conditional in the main statement; inside a reported `dass`/`that` clause it is
+    reported speech (`berichtet, dass ... vorbereitet würden`), not a hypothesis."""
+    for i in range(len(tokens)):
+        if tokens[i].lower in _COMPLEMENTIZERS:
+            return False
+        if any(p.match_at(tokens, i, WHOLE) is not None for p in lexicon.conditionals):
+            return True
+    return False
+
+
+def _pluperfect(tokens: list[Token], lexicon: Lexicon) -> bool:
+    return any(p.match_at(tokens, i, WHOLE) is not None for p in lexicon.pluperfect for i in range(len(tokens)))
+
+
+def _topic_word(topic: Topic, token: Token) -> bool:
+    return topic.core_hit([token])
+
+
+def _side_stance(stance: str, actor: Actor, topic: Topic) -> str:
+    """`confirm` is for the side the story is about; others who confirm it assert it."""
+    own_side = actor.group in topic.about
+    if stance == "confirm" and not own_side:
+        return "assert"
+    if stance == "assert" and own_side:
+        return "confirm"
+    return stance
+
+
+def _dedupe(claims: list[Claim]) -> list[Claim]:
+    """One claim per (actor, stance, topic, figures) in an article: the first one."""
+    seen: set[tuple] = set()
+    kept = []
+    for claim in claims:
+        key = (claim.actor, claim.stance, claim.topic, repr(claim.numbers))
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(claim)
+    return kept
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace (for comparing quotes)."""
+    return _SPACE.sub(" ", text).strip()

@@ -1,0 +1,100 @@
+"""Stance cues in a sentence: which stance words occur, negated or not, inside quotes or not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.lexicon import Lexicon
+from extractors.tokens import WHOLE, Pattern, Token
+
+# What a negated cue turns into: "nicht abgestritten" is evasion, "no evidence" is doubt.
+NEGATED = {"deny": "evade", "confirm": "evade", "assert": "doubt", "evade": "evade"}
+# When several cues meet in one sentence, the more specific stance wins.
+PRIORITY = ("evade", "deny", "confirm", "accuse", "doubt", "assert")
+_CLAUSE_END = frozenset(",;:.!?")
+REPORTING = "reporting"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A stance cue found in a sentence, tokens [start, end)."""
+
+    stance: str  # one of the six stances, or "reporting" for a plain verb of saying
+    start: int
+    end: int
+    quoted: bool
+    text: str
+    negated: bool = False
+
+
+def _negation_at(tokens: list[Token], k: int, lexicon: Lexicon) -> bool:
+    token = tokens[k]
+    if token.lower.endswith(("n't", "n’t")):
+        return True
+    return any(p.match_at(tokens, k, WHOLE) == k + 1 for p in lexicon.negations)
+
+
+def _negated(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
+    for k in range(max(0, cue.start - 3), cue.start):
+        if tokens[k].text in _CLAUSE_END:
+            continue
+        if _negation_at(tokens, k, lexicon):
+            return True
+    if lexicon.language == "de":  # verb second: "Russland bestätigte das nicht."
+        for k in range(cue.end, len(tokens)):
+            if tokens[k].text in _CLAUSE_END or tokens[k].quoted != cue.quoted:
+                break
+            if _negation_at(tokens, k, lexicon):
+                return True
+    return False
+
+
+def _scan(
+    tokens: list[Token], patterns: dict[str, list[Pattern]], quoted: bool
+) -> list[Cue]:
+    found = []
+    for stance, plist in patterns.items():
+        for pattern in plist:
+            for start, end in pattern.find(tokens):
+                if tokens[start].quoted != quoted:
+                    continue
+                text = " ".join(t.text for t in tokens[start:end])
+                found.append(Cue(stance, start, end, quoted, text))
+    return found
+
+
+def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
+    """Cues outside quotes (stance and reporting verbs) and expressive cues inside quotes."""
+    raw = _scan(tokens, lexicon.stances, quoted=False)
+    raw += _scan(tokens, {REPORTING: lexicon.reporting}, quoted=False)
+    raw += _scan(tokens, lexicon.quoted, quoted=True)
+    # longer cues swallow shorter ones inside them ("nicht abgestritten" over "abgestritten")
+    raw.sort(key=lambda c: (-(c.end - c.start), c.start))
+    kept: list[Cue] = []
+    for cue in raw:
+        if any(c.start < cue.end and cue.start < c.end for c in kept):
+            continue
+        kept.append(cue)
+    result = []
+    for cue in sorted(kept, key=lambda c: c.start):
+        if cue.stance == "evade" or cue.quoted or not _negated(tokens, cue, lexicon):
+            result.append(cue)
+            continue
+        turned = NEGATED.get(cue.stance)
+        if turned:
+            result.append(Cue(turned, cue.start, cue.end, cue.quoted, cue.text, negated=True))
+    return result
+
+
+def main_stance(cues: list[Cue]) -> str | None:
+    """The sentence's stance: the most specific cue, else a plain verb of saying (assert)."""
+    stances = {c.stance for c in cues}
+    for stance in PRIORITY:
+        if stance in stances:
+            return stance
+    return "assert" if REPORTING in stances else None
+
+
+def has_explicit(cues: list[Cue]) -> bool:
+    """Whether any cue names a stance, beyond a plain verb of saying."""
+    return any(c.stance != REPORTING for c in cues)

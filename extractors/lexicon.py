@@ -1,0 +1,118 @@
+"""The per-language cue lists (`extractors/lexicon/*.yaml`), loaded into patterns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from extractors.errors import WatchlistError
+from extractors.tokens import Pattern, compile_all
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+STANCES = ("confirm", "deny", "evade", "assert", "accuse", "doubt")
+QUALIFIERS = ("at_least", "up_to", "about", "more_than")
+
+
+@dataclass
+class Lexicon:
+    """Cues of one language: furniture, attribution, stance, numbers."""
+
+    language: str
+    furniture_lines: frozenset[str]
+    cut_markers: frozenset[str]
+    credit_markers: tuple[str, ...]
+    negations: list[Pattern]
+    conditionals: list[Pattern]
+    pluperfect: list[Pattern]
+    pronouns: frozenset[str]
+    person_descriptions: list[re.Pattern[str]]
+    sources_before: list[Pattern]
+    sources_after: list[Pattern]
+    impersonal: list[Pattern]
+    reporting: list[Pattern]
+    stances: dict[str, list[Pattern]]
+    quoted: dict[str, list[Pattern]]
+    qualifiers: dict[str, list[Pattern]]
+    number_words: dict[str, int]
+    scales: dict[str, int]
+    vague: dict[str, tuple[int, str]]
+    not_counts: frozenset[str]
+    count_nouns: dict[str, list[Pattern]] = field(default_factory=dict)
+    count_events: dict[str, list[Pattern]] = field(default_factory=dict)
+
+
+def _strings(data: dict, key: str, source: Path) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise WatchlistError(f"{source}: `{key}` must be a list of strings")
+    return value
+
+
+def _stance_map(data: dict, key: str, source: Path) -> dict[str, list[Pattern]]:
+    value = data.get(key, {}) or {}
+    unknown = set(value) - set(STANCES)
+    if unknown:
+        raise WatchlistError(f"{source}: `{key}` has unknown stances {sorted(unknown)}")
+    return {stance: compile_all(_strings(value, stance, source)) for stance in value}
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise WatchlistError(f"{path}: cannot read lexicon ({exc})") from exc
+    if not isinstance(data, dict):
+        raise WatchlistError(f"{path}: a lexicon must be a mapping")
+    return data
+
+
+@cache
+def load_lexicon(language: str) -> Lexicon:
+    """The lexicon of a supported language (`de`, `en`)."""
+    path = LEXICON_DIR / f"{language}.yaml"
+    if not path.is_file():
+        raise WatchlistError(f"no lexicon for language {language!r}")
+    data = _read(path)
+    counts = _read(LEXICON_DIR / "counts.yaml")
+    lower = lambda key: frozenset(s.lower() for s in _strings(data, key, path))  # noqa: E731
+    vague = {k.lower(): (int(v[0]), str(v[1])) for k, v in (data.get("vague") or {}).items()}
+    return Lexicon(
+        language=language,
+        furniture_lines=lower("furniture_lines"),
+        cut_markers=lower("cut_markers"),
+        credit_markers=tuple(s.lower() for s in _strings(data, "credit_markers", path)),
+        negations=compile_all(_strings(data, "negations", path)),
+        conditionals=compile_all(_strings(data, "conditionals", path)),
+        pluperfect=compile_all(_strings(data, "pluperfect", path)),
+        pronouns=lower("pronouns"),
+        person_descriptions=[re.compile(p) for p in _strings(data, "person_descriptions", path)],
+        sources_before=compile_all(_strings(data, "sources_before", path)),
+        sources_after=compile_all(_strings(data, "sources_after", path)),
+        impersonal=compile_all(_strings(data, "impersonal", path)),
+        reporting=compile_all(_strings(data, "reporting", path)),
+        stances=_stance_map(data, "stances", path),
+        quoted=_stance_map(data, "quoted", path),
+        qualifiers={q: compile_all(v) for q, v in (data.get("qualifiers") or {}).items()},
+        number_words={k.lower(): int(v) for k, v in (data.get("number_words") or {}).items()},
+        scales={k.lower(): int(v) for k, v in (data.get("scales") or {}).items()},
+        vague=vague,
+        not_counts=lower("not_counts"),
+        count_nouns={k: compile_all(v) for k, v in (counts.get("nouns") or {}).items()},
+        count_events={k: compile_all(v) for k, v in (counts.get("events") or {}).items()},
+    )
+
+
+def furniture_lexicon(language: str) -> Lexicon:
+    """The lexicon to clean a page with; German and English cues together for others."""
+    if language in ("de", "en"):
+        return load_lexicon(language)
+    de, en = load_lexicon("de"), load_lexicon("en")
+    merged = Lexicon(**{**de.__dict__})
+    merged.furniture_lines = de.furniture_lines | en.furniture_lines
+    merged.cut_markers = de.cut_markers | en.cut_markers
+    merged.credit_markers = de.credit_markers + en.credit_markers
+    return merged

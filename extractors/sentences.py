@@ -1,0 +1,84 @@
+"""Split a block into sentences, keeping a quote over several sentences whole.
+
+A sentence ends at . ! ? followed by a space and a capital or an opening quote,
+but never inside an open quotation, after an abbreviation, or after a day number
+("am 24. Oktober"). A closing quote followed by `, sagte X` stays with its quote.
+"""
+
+from __future__ import annotations
+
+import re
+
+OPENING = "„“«‹‚\"‘"
+CLOSING = "“”»›‘’\""
+PAIRS = {"„": "“”", "«": "»", "‹": "›", "‚": "‘’", "“": "”", "\"": "\"", "‘": "’"}
+
+ABBREVIATIONS = frozenset(
+    """z.b bzw usw etc ca dr prof nr vgl inkl ggf u.a d.h s.o mr mrs ms st jr sr
+    gen col lt sgt rep sen gov jan feb mar apr jun jul aug sep sept oct nov dec
+    no vs mio mrd bzw. u.s u.k e.g i.e""".split()
+)
+
+_WORD_BEFORE = re.compile(r"(\S+)$")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    match = _WORD_BEFORE.search(text[:dot])
+    if not match:
+        return False
+    word = match.group(1).lower().lstrip("(„“«\"'")
+    if word in ABBREVIATIONS:
+        return True
+    if re.fullmatch(r"\d{1,2}", word):  # German ordinal / date: "am 24. Oktober"
+        return True
+    return bool(re.fullmatch(r"([a-zäöü]\.)+[a-zäöü]", word))  # u.a. / U.S.
+
+
+def split_sentences(block: str) -> list[str]:
+    """The sentences of one block, quotes kept together with their attribution."""
+    sentences: list[str] = []
+    start = 0
+    stack: list[str] = []
+    i = 0
+    n = len(block)
+    while i < n:
+        ch = block[i]
+        if stack and ch in stack[-1]:
+            stack.pop()
+        elif ch in PAIRS and (ch != '"' or not stack) and _opens(block, i):
+            stack.append(PAIRS[ch])
+        elif ch in ".!?" and not stack:
+            end = i + 1
+            while end < n and block[end] in ".!?" + CLOSING:
+                end += 1
+            if _ends_here(block, i, end):
+                sentences.append(block[start:end].strip())
+                start = end
+                i = end
+                continue
+        i += 1
+        if stack and i - start > 3000:  # an unbalanced quote: stop protecting it
+            stack.clear()
+    tail = block[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return [s for s in sentences if s]
+
+
+def _opens(block: str, i: int) -> bool:
+    """A quote mark opens when it is not glued to a preceding letter."""
+    return i == 0 or not block[i - 1].isalnum()
+
+
+def _ends_here(block: str, dot: int, end: int) -> bool:
+    if end >= len(block):
+        return True
+    if not block[end].isspace():
+        return False
+    rest = block[end:].lstrip()
+    if not rest:
+        return True
+    if block[dot] == "." and _is_abbreviation(block, dot):
+        return False
+    first = rest[0]
+    return first.isupper() or first in OPENING or first.isdigit()

@@ -1,0 +1,197 @@
+"""Who says it: the speaker of a sentence from its actor mentions and cues.
+
+In order: the attribution after a quote or comma (`„…“, sagte Putin`, `…, X said`);
+otherwise the first actor named in the clause of the cue (`Russland dementierte`),
+or the one named right after it (`erklärte der ukrainische Militärgeheimdienst`);
+a pronoun or a description (`er`, `der 70-Jährige`) points back to the last
+speaker; an outlet cited as a source (`laut BBC`) speaks only when nobody else does;
+and a name not in any watch list (`John Kirby`) still counts, as itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.cues import Cue
+from extractors.lexicon import Lexicon
+from extractors.tokens import Token
+from extractors.watchlist import Actor, Mention
+
+_CLOSING_QUOTES = frozenset("“”»›‘’\"")
+_HARD_BREAK = frozenset(";:")
+_DETERMINERS = frozenset(
+    "der die das des dem den ein eine einer eines the a an of von".split()
+)
+_COORDINATORS = frozenset(["und", "and", "sowie"])
+_NAME_STOP = frozenset(
+    """der die das des dem den ein eine einer eines im am auf aus bei mit nach von vor zu zum zur
+    und oder aber auch doch noch nur schon so wie wenn als dass ob es er sie wir ihr man dies
+    diese dieser dieses jener the a an and or but in on at by for from of to with as that this
+    these those it he she they we mr mrs ms dr prof herr frau präsident president minister""".split()
+)
+_NOUN_SUFFIXES = (
+    "ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "ment", "nis", "tum", "ling",
+    "chen", "kriege", "krieg", "soldaten", "truppen", "ministerium", "regierung", "armee",
+)
+
+
+@dataclass
+class Speaker:
+    """Who a claim is by: a known actor, or a name found in the text."""
+
+    actor: Actor
+    text: str
+
+
+def _source_spans(tokens: list[Token], lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Token ranges introduced by `laut`, `nach Angaben`, `according to`, `… zufolge`."""
+    spans = []
+    for pattern in lexicon.sources_before:
+        for start, end in pattern.find(tokens):
+            spans.append((start, min(len(tokens), end + 8)))
+    for pattern in lexicon.sources_after:
+        for start, _end in pattern.find(tokens):
+            spans.append((max(0, start - 8), start))
+    return spans
+
+
+def _in_spans(mention: Mention, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= mention.start < b for a, b in spans)
+
+
+def _clause(tokens: list[Token], index: int) -> tuple[int, int]:
+    """The stretch of tokens around index between hard breaks (`:` `;`)."""
+    start = index
+    while start > 0 and tokens[start - 1].text not in _HARD_BREAK:
+        start -= 1
+    end = index
+    while end < len(tokens) and tokens[end].text not in _HARD_BREAK:
+        end += 1
+    return start, end
+
+
+def _attribution_start(tokens: list[Token], cue: Cue) -> int | None:
+    """Where a trailing attribution begins: after the quote or comma before the cue."""
+    for k in range(cue.start - 1, max(-1, cue.start - 5), -1):
+        text = tokens[k].text
+        if text == "," or text in _CLOSING_QUOTES:
+            return k + 1
+        if text in ".;:!?":
+            return None
+    return None
+
+
+def _coordinated(mentions: list[Mention], first: Mention, tokens: list[Token]) -> list[Mention]:
+    """`Moskau und Pjöngjang dementieren`: both speak."""
+    chosen = [first]
+    current = first
+    for other in mentions:
+        if other.start == current.end + 1 and tokens[current.end].lower in _COORDINATORS:
+            chosen.append(other)
+            current = other
+    return chosen
+
+
+def _pick(candidates: list[Mention], cue: Cue) -> Mention | None:
+    """The subject: first actor named before the verb, else right after it (inversion).
+
+    Only the cue's first word anchors it, so `gab der Geheimdienst bekannt` works."""
+    before = [m for m in candidates if m.end <= cue.start and not m.possessive]
+    if before:
+        return before[0]
+    after = [m for m in candidates if m.start > cue.start and not m.possessive]
+    if after and after[0].start - cue.start <= 5:
+        return after[0]
+    return None
+
+
+def resolve(
+    tokens: list[Token],
+    sentence: str,
+    mentions: list[Mention],
+    cue: Cue,
+    lexicon: Lexicon,
+    last_speaker: Actor | None,
+) -> list[Speaker]:
+    """The speakers of a sentence whose main cue is `cue`."""
+    start, end = _clause(tokens, cue.start)
+    local = [m for m in mentions if start <= m.start < end]
+    sources = _source_spans(tokens, lexicon)
+    cited_media = [m for m in local if m.actor.kind == "media" and _in_spans(m, sources)]
+    candidates = [m for m in local if m not in cited_media]
+
+    attribution = _attribution_start(tokens, cue) if not cue.quoted else None
+    if attribution is not None:
+        trailing = [m for m in candidates if m.start >= attribution]
+        if trailing:
+            first = trailing[0]
+            return [Speaker(m.actor, m.text) for m in _coordinated(trailing, first, tokens)]
+
+    chosen = _pick(candidates, cue)
+    if chosen is not None:
+        return [Speaker(m.actor, m.text) for m in _coordinated(candidates, chosen, tokens)]
+
+    pointer = _pointer(tokens, sentence, lexicon, cue)
+    if pointer and last_speaker is not None:
+        return [Speaker(last_speaker, pointer)]
+    if cited_media:
+        return [Speaker(cited_media[0].actor, cited_media[0].text)]
+    name = unknown_name(tokens, cue, mentions)
+    if name:
+        return [Speaker(name_actor(name), name)]
+    return []
+
+
+def _pointer(tokens: list[Token], sentence: str, lexicon: Lexicon, cue: Cue) -> str | None:
+    """A pronoun or description next to the cue that points back: `sagte er`, `he said`,
+    `Der 70-Jährige meinte`."""
+    near = range(max(0, cue.start - 4), min(len(tokens), cue.end + 3))
+    for pattern in lexicon.person_descriptions:
+        for match in pattern.finditer(sentence):
+            if any(tokens[k].start <= match.start() < tokens[k].end for k in near):
+                return match.group(0)
+    for k in near:
+        if not tokens[k].quoted and tokens[k].lower in lexicon.pronouns:
+            return tokens[k].text
+    return None
+
+
+def unknown_name(tokens: list[Token], cue: Cue, known: list[Mention]) -> str | None:
+    """A proper name (two or more capitalised words, or an acronym) near the cue."""
+    taken = {k for m in known for k in range(m.start, m.end)}
+    runs: list[list[Token]] = []
+    run: list[Token] = []
+    for index, token in enumerate(tokens):
+        if index not in taken and _name_like(token, index):
+            run.append(token)
+            continue
+        if run:
+            runs.append(run)
+        run = []
+    if run:
+        runs.append(run)
+    names = [r for r in runs if len(r) >= 2 or _acronym(r[0].text)]
+    if not names:
+        return None
+    names.sort(key=lambda r: abs(tokens.index(r[0]) - cue.start))
+    return " ".join(t.text for t in names[0])
+
+
+def _acronym(text: str) -> bool:
+    return 2 <= len(text) <= 6 and text.isupper() and text.isalpha()
+
+
+def _name_like(token: Token, index: int) -> bool:
+    text = token.text
+    if token.quoted or not text[:1].isupper() or not re.match(r"^[\w'’-]+$", text):
+        return False
+    if token.lower in _NAME_STOP or token.lower.endswith(_NOUN_SUFFIXES):
+        return False
+    return not (index == 0 and token.lower in _DETERMINERS)
+
+
+def name_actor(name: str) -> Actor:
+    """An actor for a speaker no watch list names: its id and side are its name."""
+    return Actor(id=name, group=name, kind="person", names=[], label=name)
+

@@ -1,0 +1,163 @@
+"""Tokens with offsets, stems that forgive inflection, and phrase patterns.
+
+One matcher serves topics, actors and stance cues: a pattern is a sequence of
+words; `word*` matches any ending, a plain word matches its inflected forms
+(`Russland`/`Russlands`, `russische`/`russischen`), an all-capital word (`USA`)
+matches only itself, and `...` stands for a gap of up to six words
+(separable verbs: `wirft ... vor`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d{3})+(?:,\d+)?|\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
+_ENDINGS = ("’s", "'s", "ern", "en", "er", "es", "em", "e", "n", "s")
+GAP = 6
+
+WHOLE, PARTS, HEADS = 0, 1, 2
+"""How far a word may match inside a token: whole tokens only; parts of hyphenated
+compounds (`Nordkorea-Soldaten`); also the head of a closed compound (`Kurzstreckenraketen`)."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word or punctuation mark with its place in the sentence."""
+
+    text: str
+    start: int
+    end: int
+    lower: str
+    stem: str
+    quoted: bool = False
+
+
+def stem(word: str) -> str:
+    """Lowercase with one inflection ending removed (long words only)."""
+    low = word.lower()
+    for ending in _ENDINGS:
+        if low.endswith(ending) and len(low) - len(ending) >= 4:
+            return low[: -len(ending)]
+    return low
+
+
+def tokenize(text: str, quoted_spans: Sequence[tuple[int, int]] = ()) -> list[Token]:
+    """Tokens of a sentence; `quoted` marks those inside a quotation."""
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        word = match.group()
+        inside = any(a <= start and end <= b for a, b in quoted_spans)
+        tokens.append(Token(word, start, end, word.lower(), stem(word), inside))
+    return tokens
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a pattern."""
+
+    text: str
+    wildcard: bool
+    exact_case: bool
+
+    def matches(self, token: Token, compounds: int = WHOLE) -> bool:
+        if self._matches_whole(token):
+            return True
+        if compounds >= PARTS and "-" in token.text:
+            parts = [p for p in token.text.split("-") if p]
+            if any(self._matches_whole(Token(p, 0, 0, p.lower(), stem(p))) for p in parts):
+                return True
+        if compounds >= HEADS and not self.exact_case:
+            # the head of a German compound: "Kurzstreckenraketen" for "Rakete*"
+            at = token.lower.find(self.text, 3)
+            rest = token.lower[at + len(self.text) :]
+            return at >= 3 and (self.wildcard or rest in _ENDINGS or rest == "")
+        return False
+
+    def _matches_whole(self, token: Token) -> bool:
+        if self.exact_case:
+            return token.text == self.text or token.text == self.text + "s"
+        if self.wildcard:
+            return token.lower.startswith(self.text)
+        return token.lower == self.text or token.stem == stem(self.text)
+
+
+class Pattern:
+    """A phrase of words and gaps, matched against tokens."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.segments: list[list[Word]] = []
+        for segment in source.split("..."):
+            words = [_word(w) for w in segment.replace("-", " - ").split() if w]
+            words = _rejoin_hyphens(words, segment)
+            if words:
+                self.segments.append(words)
+        if not self.segments:
+            raise ValueError(f"empty pattern: {source!r}")
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.source!r})"
+
+    @property
+    def first(self) -> Word:
+        return self.segments[0][0]
+
+    def match_at(self, tokens: Sequence[Token], i: int, compounds: int = WHOLE) -> int | None:
+        """End index (exclusive) of a match starting at token i, else None."""
+        pos = i
+        for k, segment in enumerate(self.segments):
+            if k == 0:
+                end = _match_segment(segment, tokens, pos, compounds)
+            else:
+                end = None
+                for skip in range(GAP + 1):
+                    if pos + skip < len(tokens) and tokens[pos + skip].text in ".;:!?":
+                        break
+                    end = _match_segment(segment, tokens, pos + skip, compounds)
+                    if end is not None:
+                        break
+            if end is None:
+                return None
+            pos = end
+        return pos
+
+    def find(self, tokens: Sequence[Token], compounds: int = WHOLE) -> list[tuple[int, int]]:
+        """All (start, end) matches in the tokens."""
+        found = []
+        for i in range(len(tokens)):
+            end = self.match_at(tokens, i, compounds)
+            if end is not None:
+                found.append((i, end))
+        return found
+
+
+def _word(raw: str) -> Word:
+    wildcard = raw.endswith("*")
+    text = raw.rstrip("*")
+    letters = [c for c in text if c.isalpha()]
+    exact = len(letters) >= 2 and all(c.isupper() for c in letters)
+    return Word(text if exact else text.lower(), wildcard, exact)
+
+
+def _rejoin_hyphens(words: list[Word], segment: str) -> list[Word]:
+    """`Kreml-Chef` is one token in text, so keep it one word in the pattern."""
+    if "-" not in segment:
+        return words
+    return [_word(w) for w in segment.split() if w]
+
+
+def _match_segment(segment: list[Word], tokens: Sequence[Token], i: int, compounds: int) -> int | None:
+    if i + len(segment) > len(tokens):
+        return None
+    for k, word in enumerate(segment):
+        if not word.matches(tokens[i + k], compounds):
+            return None
+    return i + len(segment)
+
+
+def compile_all(sources: Iterable[str]) -> list[Pattern]:
+    """Patterns from strings, skipping blanks."""
+    return [Pattern(s) for s in sources if s and s.strip()]

@@ -1,0 +1,207 @@
+"""Topics and actors: what the user watches, read from YAML into matchers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from extractors.errors import WatchlistError
+from extractors.tokens import HEADS, PARTS, WHOLE, Pattern, Token
+
+ACTOR_KINDS = ("person", "state", "body", "media", "group")
+GAZETTEER_DIR = Path(__file__).resolve().parent / "gazetteer"
+
+
+@dataclass
+class Topic:
+    """A watched story: a sentence is on it when it has a term of every `match` group."""
+
+    id: str
+    title: str
+    about: frozenset[str]
+    match: list[list[Pattern]]
+    exclude: list[Pattern]
+
+    def matches(self, tokens: list[Token]) -> bool:
+        return all(_any_match(group, tokens, PARTS) for group in self.match)
+
+    def excluded(self, tokens: list[Token]) -> bool:
+        return _any_match(self.exclude, tokens, HEADS)
+
+    def core_hit(self, tokens: list[Token]) -> bool:
+        """Whether the tokens name the story's core entity (the first group)."""
+        return _any_match(self.match[0], tokens, PARTS)
+
+
+@dataclass
+class Actor:
+    """Someone whose statements count, with the side they speak for."""
+
+    id: str
+    group: str
+    kind: str
+    names: list[Pattern]
+    label: str = ""
+
+
+@dataclass
+class Mention:
+    """An actor named in a sentence, tokens [start, end)."""
+
+    actor: Actor
+    start: int
+    end: int
+    text: str
+    possessive: bool = False
+
+
+@dataclass
+class Watchlist:
+    """Topics and actors together, with an index for fast name look-up."""
+
+    topics: list[Topic]
+    actors: list[Actor]
+    _index: dict[str, list[tuple[Pattern, Actor]]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for actor in self.actors:
+            for pattern in actor.names:
+                self._index.setdefault(_key(pattern), []).append((pattern, actor))
+
+    def actor(self, actor_id: str) -> Actor | None:
+        return next((a for a in self.actors if a.id == actor_id), None)
+
+    def mentions(self, tokens: list[Token]) -> list[Mention]:
+        """Actors named outside quotations, longest match first, no overlaps."""
+        found: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            best: tuple[int, Actor] | None = None
+            if not token.quoted:
+                for key in {token.stem, token.lower[:4], token.text}:
+                    for pattern, actor in self._index.get(key, ()):
+                        end = pattern.match_at(tokens, i, WHOLE)
+                        if end is not None and (best is None or end > best[0]):
+                            best = (end, actor)
+            if best is None:
+                i += 1
+                continue
+            end, actor = best
+            text = " ".join(t.text for t in tokens[i:end])
+            last = tokens[end - 1].lower
+            possessive = last.endswith(("s", "'s", "’s")) and not any(
+                p.match_at(tokens[i:end], 0, WHOLE) == end - i and p.source.lower().endswith("s")
+                for p in actor.names
+            )
+            found.append(Mention(actor, i, end, text, possessive))
+            i = end
+        return found
+
+
+def _key(pattern: Pattern) -> str:
+    word = pattern.first
+    if word.exact_case:
+        return word.text
+    if word.wildcard:
+        return word.text[:4]
+    from extractors.tokens import stem
+
+    return stem(word.text)
+
+
+def _any_match(patterns: list[Pattern], tokens: list[Token], level: int) -> bool:
+    return any(p.match_at(tokens, i, level) is not None for p in patterns for i in range(len(tokens)))
+
+
+def _load_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise WatchlistError(f"{path}: cannot read ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise WatchlistError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise WatchlistError(f"{path}: expected a mapping at the top")
+    return data
+
+
+def _terms(value: object, where: str) -> list[Pattern]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise WatchlistError(f"{where} must be a list of words or phrases")
+    return [Pattern(v) for v in value]
+
+
+def load_topics(path: Path) -> list[Topic]:
+    """Topics from a `topics:` file."""
+    data = _load_yaml(path)
+    entries = data.get("topics")
+    if not isinstance(entries, list) or not entries:
+        raise WatchlistError(f"{path}: `topics` must be a non-empty list")
+    topics = []
+    for n, entry in enumerate(entries):
+        where = f"{path}: topics[{n}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            raise WatchlistError(f"{where}: needs an `id`")
+        match = entry.get("match")
+        if not isinstance(match, list) or not match:
+            raise WatchlistError(f"{where} ({entry['id']}): `match` must be a list of term lists")
+        groups = [_terms(g, f"{where}.match[{k}]") for k, g in enumerate(match)]
+        topics.append(
+            Topic(
+                id=entry["id"],
+                title=str(entry.get("title", entry["id"])),
+                about=frozenset(entry.get("about") or ()),
+                match=groups,
+                exclude=_terms(entry.get("exclude") or [], f"{where}.exclude")
+                if entry.get("exclude")
+                else [],
+            )
+        )
+    return topics
+
+
+def load_actors(path: Path) -> list[Actor]:
+    """Actors from an `actors:` file."""
+    data = _load_yaml(path)
+    entries = data.get("actors")
+    if not isinstance(entries, list):
+        raise WatchlistError(f"{path}: `actors` must be a list")
+    actors = []
+    for n, entry in enumerate(entries):
+        where = f"{path}: actors[{n}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            raise WatchlistError(f"{where}: needs an `id`")
+        kind = entry.get("kind", "person")
+        if kind not in ACTOR_KINDS:
+            raise WatchlistError(f"{where} ({entry['id']}): kind must be one of {ACTOR_KINDS}")
+        names = _terms(entry.get("names"), f"{where} ({entry['id']}).names")
+        actors.append(
+            Actor(
+                id=entry["id"],
+                group=str(entry.get("group") or entry["id"]),
+                kind=kind,
+                names=names,
+                label=str(entry.get("label") or entry.get("names")[0]),
+            )
+        )
+    return actors
+
+
+def load_gazetteer() -> list[Actor]:
+    """The packaged state actors, every file of `extractors/gazetteer/`."""
+    actors: list[Actor] = []
+    for path in sorted(GAZETTEER_DIR.glob("*.yaml")):
+        actors.extend(load_actors(path))
+    return actors
+
+
+def load_watchlist(topics_file: Path, actors_file: Path, gazetteer: bool = True) -> Watchlist:
+    """The user's topics and actors; the gazetteer fills in actors the user did not list."""
+    actors = load_actors(actors_file)
+    if gazetteer:
+        own_ids = {a.id for a in actors}
+        actors += [a for a in load_gazetteer() if a.id not in own_ids]
+    return Watchlist(topics=load_topics(topics_file), actors=actors)

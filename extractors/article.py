@@ -12,7 +12,9 @@ from pathlib import Path
 import trafilatura
 
 from extractors.errors import ExtractionError
+from extractors.furniture import clean_blocks
 from extractors.language import detect_language
+from extractors.lexicon import furniture_lexicon
 
 SUFFIXES = (".txt", ".html", ".htm", ".html.gz", ".htm.gz")
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -70,7 +72,7 @@ def from_text(text: str, **meta: object) -> Article:
     title = next((line.strip() for line in lines if line.strip()), "")
     article = Article(text=text, title=title, **meta)  # type: ignore[arg-type]
     article.language = detect_language(text)
-    return article
+    return _without_furniture(article)
 
 
 def from_html(html: bytes | str, url: str | None = None, **meta: object) -> Article:
@@ -101,9 +103,14 @@ def from_html(html: bytes | str, url: str | None = None, **meta: object) -> Arti
         outlet=doc.sitename or doc.hostname,
         **meta,  # type: ignore[arg-type]
     )
-    article.language = (doc.language or "")[:2] or detect_language(text)
-    if article.language not in ("de", "en"):
-        article.language = detect_language(text)
+    article.language = detect_language(text)
+    return _without_furniture(article)
+
+
+def _without_furniture(article: Article) -> Article:
+    """The article with navigation, captions, teasers and comments taken out."""
+    blocks = clean_blocks(article.text, furniture_lexicon(article.language), article.title)
+    article.text = "\n\n".join(block.text for block in blocks)
     return article
 
 

@@ -13,7 +13,7 @@ from extractors.article import Article
 from extractors.cues import find_cues, has_explicit, main_stance
 from extractors.furniture import Block, clean_blocks
 from extractors.language import SUPPORTED
-from extractors.lexicon import Lexicon, load_lexicon
+from extractors.lexicon import Lexicon, furniture_lexicon, load_lexicon
 from extractors.numbers import find_numbers
 from extractors.sentences import PAIRS, split_sentences
 from extractors.speakers import Speaker, resolve
@@ -71,13 +71,7 @@ def quoted_spans(text: str, min_words: int = 4) -> list[tuple[int, int]]:
 
 def article_blocks(article: Article) -> list[Block]:
     """The article's own text as blocks (headings and paragraphs)."""
-    return clean_blocks(article.text, _lexicon(article.language), article.title)
-
-
-def _lexicon(language: str) -> Lexicon:
-    from extractors.lexicon import furniture_lexicon
-
-    return furniture_lexicon(language)
+    return clean_blocks(article.text, furniture_lexicon(article.language), article.title)
 
 
 def extract_claims(article: Article, watchlist: Watchlist) -> list[Claim]:
@@ -190,7 +184,11 @@ def _conditional(tokens: list[Token], lexicon: Lexicon) -> bool:
 
 
 def _pluperfect(tokens: list[Token], lexicon: Lexicon) -> bool:
-    return any(p.match_at(tokens, i, WHOLE) is not None for p in lexicon.pluperfect for i in range(len(tokens)))
+    return any(
+        p.match_at(tokens, i, WHOLE) is not None
+        for p in lexicon.pluperfect
+        for i in range(len(tokens))
+    )
 
 
 def _topic_word(topic: Topic, token: Token) -> bool:

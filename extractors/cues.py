@@ -49,9 +49,7 @@ def _negated(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
     return False
 
 
-def _scan(
-    tokens: list[Token], patterns: dict[str, list[Pattern]], quoted: bool
-) -> list[Cue]:
+def _scan(tokens: list[Token], patterns: dict[str, list[Pattern]], quoted: bool) -> list[Cue]:
     found = []
     for stance, plist in patterns.items():
         for pattern in plist:

@@ -15,7 +15,9 @@ _BREADCRUMB = re.compile(r"^\s*\d{1,2}\.\s+\S+(\s+\S+)?\s*$")
 _COMMENT_USER = re.compile(r"^(User|Nutzer|Gast|Leser|Guest|Anonymous)\s*#?\d*\s*\(", re.I)
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 _LETTER = re.compile(r"[^\W\d_]")
-_DATELINE = re.compile(r"^[A-ZÄÖÜ][\w./-]{1,30}(?: [A-ZÄÖÜ][\w.-]+)?(?: \([^)]{1,30}\))? [–—-] (?=[A-ZÄÖÜ„\"«])")
+_DATELINE = re.compile(
+    r"^[A-ZÄÖÜ][\w./-]{1,30}(?: [A-ZÄÖÜ][\w.-]+)?(?: \([^)]{1,30}\))? [–—-] (?=[A-ZÄÖÜ„\"«])"
+)
 _TERMINAL = re.compile(r"[.!?:;…][\"'“”«»‘’)]*\s*$")
 
 

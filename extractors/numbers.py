@@ -16,7 +16,24 @@ from extractors.tokens import WHOLE, Token
 _DIGITS = re.compile(r"^\d+(?:[.,]\d{3})*$")
 _HYPHEN_SCALE = re.compile(r"^(\d+)-(\w+)$")
 _NATIONALITY = re.compile(r"(isch|ische|ischen|ischer|isches)$|^[A-Z]\w*(an|ese|ish|i)$")
-_FUNCTION_WORDS = frozenset("by in to and or from this last next until before after at on".split())
+_FUNCTION_WORDS = frozenset(
+    [
+        "by",
+        "in",
+        "to",
+        "and",
+        "or",
+        "from",
+        "this",
+        "last",
+        "next",
+        "until",
+        "before",
+        "after",
+        "at",
+        "on",
+    ]
+)
 _BREAK = frozenset(".;:!?")
 
 Number = dict[str, object]
@@ -62,9 +79,14 @@ def _counted(
     following = tokens[i + 1] if i + 1 < len(tokens) else None
     if following is not None and following.text[:1].isupper():
         return None, foreign  # a noun that is not a counted thing: "acht Luftwaffenstützpunkten"
-    if following is not None and following.text.isalpha() and lexicon.language == "en":
-        if following.lower not in _FUNCTION_WORDS:
-            return None, foreign
+    english_noun = (
+        following is not None
+        and lexicon.language == "en"
+        and following.text.isalpha()
+        and following.lower not in _FUNCTION_WORDS
+    )
+    if english_noun:
+        return None, foreign
     for k in range(i - 1, max(i - 13, -1), -1):  # "die Zahl der ... Soldaten ... auf 10.000"
         token = tokens[k]
         if token.text in _BREAK:
@@ -109,9 +131,9 @@ def find_numbers(
             end += 1
         counts, foreign = _counted(tokens, end - 1, lexicon, is_topic_word)
         next_word = tokens[end].lower if end < len(tokens) else ""
-        if not foreign and next_word not in lexicon.not_counts and next_word != "%":
-            if counts is not None or value >= 10:
-                numbers.append(_number(value, _qualifier(tokens, i, lexicon), counts, event))
+        measure = next_word in lexicon.not_counts or next_word == "%"
+        if not foreign and not measure and (counts is not None or value >= 10):
+            numbers.append(_number(value, _qualifier(tokens, i, lexicon), counts, event))
         i = end
     return numbers
 

@@ -18,21 +18,134 @@ from extractors.lexicon import Lexicon
 from extractors.tokens import Token
 from extractors.watchlist import Actor, Mention
 
-_CLOSING_QUOTES = frozenset("“”»›‘’\"")
+_CLOSING_QUOTES = frozenset('“”»›‘’"')
 _HARD_BREAK = frozenset(";:")
 _DETERMINERS = frozenset(
-    "der die das des dem den ein eine einer eines the a an of von".split()
+    [
+        "der",
+        "die",
+        "das",
+        "des",
+        "dem",
+        "den",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "the",
+        "a",
+        "an",
+        "of",
+        "von",
+    ]
 )
 _COORDINATORS = frozenset(["und", "and", "sowie"])
 _NAME_STOP = frozenset(
-    """der die das des dem den ein eine einer eines im am auf aus bei mit nach von vor zu zum zur
-    und oder aber auch doch noch nur schon so wie wenn als dass ob es er sie wir ihr man dies
-    diese dieser dieses jener the a an and or but in on at by for from of to with as that this
-    these those it he she they we mr mrs ms dr prof herr frau präsident president minister""".split()
+    [
+        "der",
+        "die",
+        "das",
+        "des",
+        "dem",
+        "den",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "im",
+        "am",
+        "auf",
+        "aus",
+        "bei",
+        "mit",
+        "nach",
+        "von",
+        "vor",
+        "zu",
+        "zum",
+        "zur",
+        "und",
+        "oder",
+        "aber",
+        "auch",
+        "doch",
+        "noch",
+        "nur",
+        "schon",
+        "so",
+        "wie",
+        "wenn",
+        "als",
+        "dass",
+        "ob",
+        "es",
+        "er",
+        "sie",
+        "wir",
+        "ihr",
+        "man",
+        "dies",
+        "diese",
+        "dieser",
+        "dieses",
+        "jener",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "of",
+        "to",
+        "with",
+        "as",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "herr",
+        "frau",
+        "präsident",
+        "president",
+        "minister",
+    ]
 )
 _NOUN_SUFFIXES = (
-    "ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "ment", "nis", "tum", "ling",
-    "chen", "kriege", "krieg", "soldaten", "truppen", "ministerium", "regierung", "armee",
+    "ung",
+    "heit",
+    "keit",
+    "schaft",
+    "tion",
+    "ität",
+    "ismus",
+    "ment",
+    "nis",
+    "tum",
+    "ling",
+    "chen",
+    "kriege",
+    "krieg",
+    "soldaten",
+    "truppen",
+    "ministerium",
+    "regierung",
+    "armee",
 )
 
 
@@ -194,4 +307,3 @@ def _name_like(token: Token, index: int) -> bool:
 def name_actor(name: str) -> Actor:
     """An actor for a speaker no watch list names: its id and side are its name."""
     return Actor(id=name, group=name, kind="person", names=[], label=name)
-

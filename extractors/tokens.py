@@ -149,7 +149,9 @@ def _rejoin_hyphens(words: list[Word], segment: str) -> list[Word]:
     return [_word(w) for w in segment.split() if w]
 
 
-def _match_segment(segment: list[Word], tokens: Sequence[Token], i: int, compounds: int) -> int | None:
+def _match_segment(
+    segment: list[Word], tokens: Sequence[Token], i: int, compounds: int
+) -> int | None:
     if i + len(segment) > len(tokens):
         return None
     for k, word in enumerate(segment):

@@ -113,7 +113,9 @@ def _key(pattern: Pattern) -> str:
 
 
 def _any_match(patterns: list[Pattern], tokens: list[Token], level: int) -> bool:
-    return any(p.match_at(tokens, i, level) is not None for p in patterns for i in range(len(tokens)))
+    return any(
+        p.match_at(tokens, i, level) is not None for p in patterns for i in range(len(tokens))
+    )
 
 
 def _load_yaml(path: Path) -> dict:

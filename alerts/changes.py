@@ -1,0 +1,207 @@
+"""What changed in the story: pure functions over the ledger, no database.
+
+The ledger is every claim on a topic ordered by the article's publication date (then
+article key, then place in the article), never by arrival. Changes are computed for
+the claims that just arrived, against what was said before them:
+
+- `new_actor`: the first claim ever of an actor (or of a side) on the topic.
+- `stance_change`: an actor's (or side's) polarity differs from its latest earlier one.
+  Within one article the most decisive claim speaks for it (an admission outweighs a
+  hedge in the same text).
+- `number_change`: a figure for the same topic and counted thing differs by 25 % or
+  more from the latest earlier one (only figures stated as fact, not denied ones).
+
+A claim that arrives late, with later statements already known, never reads as a
+reversal: a change is raised only where the new statement is the latest known one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+POLARITY = {"assert": 1, "confirm": 1, "accuse": 1, "deny": -1, "evade": 0, "doubt": 0}
+DECISIVENESS = {"confirm": 3, "deny": 3, "accuse": 2, "assert": 2, "evade": 1, "doubt": 1}
+VAGUE = frozenset({"thousands", "hundreds", "tens_of_thousands"})
+NUMBER_THRESHOLD = 0.25
+SCOPES = ("actor", "group")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A claim as the ledger sees it."""
+
+    claim_id: int
+    article_key: str
+    published: date
+    position: int
+    topic: str
+    actor: str
+    group: str
+    stance: str
+    numbers: tuple[tuple[int, str, str | None], ...]  # (value, qualifier, counts)
+    new: bool = False
+
+    @property
+    def order(self) -> tuple:
+        return (self.published, self.article_key, self.position)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.article_key}#{self.position}#{self.actor}#{self.stance}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change worth telling: its kind, who, and the claims before and after."""
+
+    kind: str
+    topic: str
+    scope: str
+    subject: str
+    severity: str
+    before: Entry | None
+    after: Entry
+    detail: str = ""
+
+    @property
+    def key(self) -> str:
+        before = self.before.ref if self.before else "-"
+        raw = "|".join(
+            [self.kind, self.topic, self.scope, self.subject, before, self.after.ref, self.detail]
+        )
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _decisive(entries: list[Entry]) -> Entry:
+    """The claim that speaks for an actor in one article: most decisive, then first."""
+    return max(entries, key=lambda e: (DECISIVENESS[e.stance], -e.position))
+
+
+def _positions(entries: list[Entry], scope: str) -> dict[str, list[Entry]]:
+    """Per subject (actor or side), one entry per article, in ledger order."""
+    per_article: dict[tuple[str, str], list[Entry]] = {}
+    for entry in entries:
+        subject = entry.actor if scope == "actor" else entry.group
+        per_article.setdefault((subject, entry.article_key), []).append(entry)
+    result: dict[str, list[Entry]] = {}
+    for (subject, _article), group in per_article.items():
+        result.setdefault(subject, []).append(_decisive(group))
+    for positions in result.values():
+        positions.sort(key=lambda e: e.order)
+    return result
+
+
+def _severity(before: str, after: str) -> str:
+    return "high" if {before, after} == {"deny", "confirm"} else "medium"
+
+
+def stance_changes(ledger: list[Entry]) -> list[Change]:
+    """`new_actor` and `stance_change` for the new entries of one topic's ledger."""
+    changes: list[Change] = []
+    seen_pairs: set[tuple[str, str, str]] = set()
+    for scope in SCOPES:
+        for subject, positions in _positions(ledger, scope).items():
+            known_before = any(not p.new for p in positions)
+            for index, current in enumerate(positions):
+                if not current.new:
+                    continue
+                later_known = any(not p.new for p in positions[index + 1 :])
+                if index == 0:
+                    if not known_before:
+                        change = Change(
+                            "new_actor", current.topic, scope, subject, "low", None, current
+                        )
+                        if _fresh(change, seen_pairs):
+                            changes.append(change)
+                    continue
+                before = positions[index - 1]
+                if later_known or POLARITY[before.stance] == POLARITY[current.stance]:
+                    continue
+                change = Change(
+                    "stance_change",
+                    current.topic,
+                    scope,
+                    subject,
+                    _severity(before.stance, current.stance),
+                    before,
+                    current,
+                )
+                if _fresh(change, seen_pairs):
+                    changes.append(change)
+    return changes
+
+
+def _fresh(change: Change, seen: set[tuple[str, str, str]]) -> bool:
+    """The side-level twin of an actor-level change (actor `russia`, side `russia`) is
+    the same news: keep one."""
+    before = change.before.ref if change.before else "-"
+    pair = (change.kind, before, change.after.ref)
+    if pair in seen:
+        return False
+    seen.add(pair)
+    return True
+
+
+@dataclass(frozen=True)
+class _Figure:
+    entry: Entry
+    index: int
+    value: int
+    qualifier: str
+    counts: str
+
+    @property
+    def order(self) -> tuple:
+        return (*self.entry.order, self.index)
+
+
+def number_changes(ledger: list[Entry]) -> list[Change]:
+    """`number_change` for new figures of one topic's ledger, per counted thing."""
+    series: dict[str, list[_Figure]] = {}
+    for entry in ledger:
+        if POLARITY[entry.stance] <= 0:
+            continue
+        for index, (value, qualifier, counts) in enumerate(entry.numbers):
+            if counts is None or qualifier in VAGUE or value <= 0:
+                continue
+            series.setdefault(counts, []).append(_Figure(entry, index, value, qualifier, counts))
+    changes = []
+    for counts, figures in series.items():
+        figures.sort(key=lambda f: f.order)
+        for k, figure in enumerate(figures):
+            if not figure.entry.new or k == 0:
+                continue
+            if any(not f.entry.new for f in figures[k + 1 :]):
+                continue
+            before = figures[k - 1]
+            if abs(figure.value - before.value) / before.value < NUMBER_THRESHOLD:
+                continue
+            changes.append(
+                Change(
+                    "number_change",
+                    figure.entry.topic,
+                    "topic",
+                    counts,
+                    "medium",
+                    before.entry,
+                    figure.entry,
+                    detail=f"{before.value}->{figure.value}",
+                )
+            )
+    return changes
+
+
+def detect(ledger: Iterable[Entry]) -> list[Change]:
+    """All changes that the new entries of a ledger bring, per topic, in ledger order."""
+    by_topic: dict[str, list[Entry]] = {}
+    for entry in ledger:
+        by_topic.setdefault(entry.topic, []).append(entry)
+    changes: list[Change] = []
+    for entries in by_topic.values():
+        entries.sort(key=lambda e: e.order)
+        changes += stance_changes(entries) + number_changes(entries)
+    changes.sort(key=lambda c: (c.after.order, c.kind != "new_actor", c.scope))
+    return changes

@@ -1,0 +1,156 @@
+"""The `claimwatch` command: extract, replay, timeline, alerts.
+
+Every command has --help with an example. Errors are one line on stderr and a
+non-zero exit; a bad document is reported and skipped, never the end of the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from claimwatch import __version__
+from claimwatch.commands import cmd_alerts_list, cmd_extract, cmd_replay, cmd_timeline
+from claimwatch.errors import ClaimwatchError
+
+log = logging.getLogger("claimwatch")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that keeps its usage errors to one line plus a hint."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _watch_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="DIR", help="config folder (default: packaged config/)")
+    parser.add_argument("--topics", metavar="FILE", help="topics YAML (default: DIR/topics.yaml)")
+    parser.add_argument("--actors", metavar="FILE", help="actors YAML (default: DIR/actors.yaml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: $CLAIMWATCH_DATABASE_URL, else sqlite:///var/claimwatch.db)",
+    )
+
+
+def _command(
+    sub: argparse._SubParsersAction, name: str, summary: str, example: str
+) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=summary,
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="claimwatch",
+        description="A news monitor that tells you when the story changes.",
+        epilog="example:\n  claimwatch replay seeds && claimwatch timeline nk-troops",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"claimwatch {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    extract = _command(
+        sub,
+        "extract",
+        "Print each document's text and claims as one JSON object per line (no DB, no network).",
+        "claimwatch extract seeds/ page.html.gz --topics my-topics.yaml",
+    )
+    extract.add_argument(
+        "paths", nargs="+", metavar="PATH", help=".txt, .html, .html.gz or folders"
+    )
+    _watch_options(extract)
+    extract.set_defaults(func=cmd_extract)
+
+    replay = _command(
+        sub,
+        "replay",
+        "Run a corpus folder with manifest.yaml through the pipeline; print new alerts as JSON lines.",
+        "claimwatch replay seeds --db sqlite:///var/seeds.db",
+    )
+    replay.add_argument("corpus", metavar="CORPUS", help="folder with manifest.yaml")
+    replay.add_argument(
+        "--order",
+        choices=("published", "manifest"),
+        default="published",
+        help="feed articles by publication date (default) or as the manifest lists them",
+    )
+    _watch_options(replay)
+    _db_option(replay)
+    replay.set_defaults(func=cmd_replay)
+
+    timeline = _command(
+        sub,
+        "timeline",
+        "Show a topic's claim ledger as a table: date, actor, stance, quote, outlet.",
+        "claimwatch timeline nk-troops --json",
+    )
+    timeline.add_argument("topic", metavar="TOPIC", help="topic id from topics.yaml")
+    timeline.add_argument("--json", action="store_true", help="one JSON object per claim")
+    timeline.add_argument("--width", type=int, default=90, help="quote width in the table")
+    _watch_options(timeline)
+    _db_option(timeline)
+    timeline.set_defaults(func=cmd_timeline)
+
+    alerts = _command(
+        sub, "alerts", "Inspect the alert outbox.", "claimwatch alerts list --status pending --json"
+    )
+    alerts_sub = alerts.add_subparsers(
+        dest="alerts_command", metavar="ACTION", parser_class=_Parser
+    )
+    alerts_sub.required = True
+    alerts_list = _command(
+        alerts_sub,
+        "list",
+        "List alerts with their status (pending, delivered, failed).",
+        "claimwatch alerts list --json",
+    )
+    alerts_list.add_argument("--status", choices=("pending", "delivered", "failed"))
+    alerts_list.add_argument("--json", action="store_true", help="one JSON object per alert")
+    _watch_options(alerts_list)
+    _db_option(alerts_list)
+    alerts_list.set_defaults(func=cmd_alerts_list)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.func(args) or 0)
+    except ClaimwatchError as exc:
+        print(f"claimwatch: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("claimwatch: interrupted", file=sys.stderr)
+        return 130
+
+
+def dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, default=str)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

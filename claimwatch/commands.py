@@ -1,0 +1,155 @@
+"""What each command does, once its arguments are parsed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from claimwatch.corpus import read_manifest
+from claimwatch.errors import DocumentError
+from claimwatch.pipeline import ingest
+from claimwatch.settings import Settings
+from extractors.article import iter_documents, load_document
+from extractors.claims import extract_claims
+from extractors.language import SUPPORTED
+from extractors.watchlist import Watchlist, load_watchlist
+from storage.db import open_database, transaction
+from storage.ledger import list_alerts, timeline
+
+log = logging.getLogger("claimwatch")
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.load(
+        config_dir=args.config,
+        topics_file=args.topics,
+        actors_file=args.actors,
+        database_url=getattr(args, "db", None),
+    )
+
+
+def _watchlist(settings: Settings) -> Watchlist:
+    return load_watchlist(settings.topics_file, settings.actors_file)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    watchlist = _watchlist(settings)
+    failed = 0
+    paths = [Path(p) for p in args.paths]
+    for missing in (p for p in paths if not p.exists()):
+        print(f"claimwatch: {missing}: no such file or folder", file=sys.stderr)
+        failed += 1
+    for path in iter_documents([p for p in paths if p.exists()]):
+        try:
+            article = load_document(path)
+        except DocumentError as exc:
+            print(f"claimwatch: {path}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        claims = extract_claims(article, watchlist)
+        record = {
+            "path": str(path),
+            "title": article.title,
+            "language": article.language,
+            "published": article.published.isoformat() if article.published else None,
+            "url": article.url,
+            "outlet": article.outlet,
+            "claims_supported": article.language in SUPPORTED,
+            "text": article.text,
+            "claims": [c.as_dict() for c in claims],
+        }
+        sys.stdout.write(_dumps(record) + "\n")
+    return 1 if failed else 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    watchlist = _watchlist(settings)
+    entries = read_manifest(Path(args.corpus), order=args.order)
+    sessions = open_database(settings.database_url)
+    failed = 0
+    for entry in entries:
+        try:
+            article = load_document(entry.path)
+        except DocumentError as exc:
+            print(f"claimwatch: {entry.path}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        article.url = entry.url or article.url
+        article.outlet = entry.outlet or article.outlet
+        with transaction(sessions) as session:
+            alerts = ingest(session, article, entry.published, watchlist)
+        log.info("%s: %d new alerts", entry.path.name, len(alerts))
+        for alert in alerts:
+            sys.stdout.write(_dumps(alert) + "\n")
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    topics = {t.id for t in _watchlist(settings).topics}
+    sessions = open_database(settings.database_url)
+    with transaction(sessions) as session:
+        rows = timeline(session, args.topic)
+        if not rows and args.topic not in topics:
+            print(
+                f"claimwatch: unknown topic {args.topic!r} (known: {', '.join(sorted(topics))})",
+                file=sys.stderr,
+            )
+            return 1
+        if args.json:
+            for claim, article in rows:
+                record = {
+                    "published": claim.published.isoformat(),
+                    "actor": claim.actor,
+                    "group": claim.group,
+                    "stance": claim.stance,
+                    "numbers": claim.numbers,
+                    "quote": claim.quote,
+                    "outlet": article.outlet,
+                    "source": article.url or article.path,
+                }
+                sys.stdout.write(_dumps(record) + "\n")
+            return 0
+        header = f"{'date':10}  {'actor':22}  {'stance':7}  {'quote':{args.width}}  outlet"
+        print(header)
+        print("-" * len(header))
+        for claim, article in rows:
+            who = _clip(
+                f"{claim.actor} ({claim.group})" if claim.group != claim.actor else claim.actor, 22
+            )
+            outlet = article.outlet or Path(article.path or article.url or "").name
+            print(
+                f"{claim.published.isoformat():10}  {who:22}  {claim.stance:7}  "
+                f"{_clip(claim.quote, args.width):{args.width}}  {outlet}"
+            )
+    return 0
+
+
+def cmd_alerts_list(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    sessions = open_database(settings.database_url)
+    with transaction(sessions) as session:
+        for alert in list_alerts(session, args.status):
+            payload = alert.payload
+            if args.json:
+                sys.stdout.write(_dumps({"id": alert.id, "status": alert.status, **payload}) + "\n")
+            else:
+                print(
+                    f"{alert.id:5}  {alert.status:9}  {payload['severity']:6}  {payload['title']}"
+                )
+    return 0

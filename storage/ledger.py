@@ -1,0 +1,187 @@
+"""Reading and writing the ledger: articles with their claims, changes and alerts."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from alerts.changes import Change, Entry
+from extractors.article import Article as ArticleDoc
+from extractors.claims import Claim as ClaimDoc
+from storage.models import Alert, Article, Claim, Source
+from storage.models import Change as ChangeRow
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
+def article_key(doc: ArticleDoc) -> str:
+    """An article's identity: its URL when known, else a hash of its text."""
+    return doc.url or f"sha256:{content_hash(doc.text)}"
+
+
+def get_or_create_source(session: Session, kind: str, name: str, url: str) -> Source:
+    source = session.scalars(select(Source).where(Source.url == url)).first()
+    if source is None:
+        source = Source(kind=kind, name=name, url=url)
+        session.add(source)
+        session.flush()
+    return source
+
+
+def find_article(session: Session, key: str) -> Article | None:
+    return session.scalars(select(Article).where(Article.key == key)).first()
+
+
+def store_article(
+    session: Session,
+    doc: ArticleDoc,
+    claims: list[ClaimDoc],
+    published: date,
+    source: Source | None = None,
+) -> tuple[Article, list[Claim]]:
+    """Store an article and its claims; an article already stored is left as it is."""
+    key = article_key(doc)
+    existing = find_article(session, key)
+    if existing is not None:
+        return existing, []
+    row = Article(
+        key=key,
+        source_id=source.id if source else None,
+        url=doc.url,
+        path=doc.path,
+        title=doc.title,
+        outlet=doc.outlet,
+        language=doc.language,
+        published=published,
+        text=doc.text,
+        content_hash=content_hash(doc.text),
+    )
+    session.add(row)
+    session.flush()
+    rows = [
+        Claim(
+            article_id=row.id,
+            position=c.position,
+            topic=c.topic,
+            actor=c.actor,
+            actor_text=c.actor_text,
+            group=c.group,
+            stance=c.stance,
+            numbers=c.numbers,
+            has_numbers=bool(c.numbers),
+            quote=c.quote,
+            published=published,
+        )
+        for c in claims
+    ]
+    session.add_all(rows)
+    session.flush()
+    return row, rows
+
+
+def _entry(claim: Claim, key: str, new: bool) -> Entry:
+    numbers = tuple((int(n["value"]), str(n["qualifier"]), n.get("counts")) for n in claim.numbers)
+    return Entry(
+        claim_id=claim.id,
+        article_key=key,
+        published=claim.published,
+        position=claim.position,
+        topic=claim.topic,
+        actor=claim.actor,
+        group=claim.group,
+        stance=claim.stance,
+        numbers=numbers,
+        new=new,
+    )
+
+
+def ledger_for(session: Session, new_claims: list[Claim]) -> list[Entry]:
+    """The history that the new claims are compared with: the same topics, and within
+    them the same actors or sides, plus every claim with figures."""
+    if not new_claims:
+        return []
+    new_ids = {c.id for c in new_claims}
+    topics = {c.topic for c in new_claims}
+    actors = {c.actor for c in new_claims}
+    groups = {c.group for c in new_claims}
+    query = (
+        select(Claim, Article.key)
+        .join(Article, Claim.article_id == Article.id)
+        .where(Claim.topic.in_(topics))
+        .where(or_(Claim.actor.in_(actors), Claim.group.in_(groups), Claim.has_numbers.is_(True)))
+    )
+    return [_entry(claim, key, claim.id in new_ids) for claim, key in session.execute(query)]
+
+
+def claim_view(session: Session, claim_id: int) -> dict[str, Any]:
+    """A claim as an alert shows it: stance, figures, date, quote and source."""
+    claim = session.get(Claim, claim_id)
+    assert claim is not None
+    article = claim.article
+    return {
+        "actor": claim.actor,
+        "actor_text": claim.actor_text,
+        "group": claim.group,
+        "stance": claim.stance,
+        "numbers": claim.numbers,
+        "published": claim.published.isoformat(),
+        "quote": claim.quote,
+        "source": article.url or article.path or article.key,
+        "outlet": article.outlet,
+        "title": article.title,
+    }
+
+
+def record_changes(
+    session: Session,
+    changes: list[Change],
+    payload: Callable[[Change, dict | None, dict], dict],
+) -> list[dict]:
+    """Store each change once (by key) with its alert; return the new alerts' payloads."""
+    created = []
+    for change in changes:
+        if session.scalars(select(ChangeRow.id).where(ChangeRow.key == change.key)).first():
+            continue
+        row = ChangeRow(
+            key=change.key,
+            kind=change.kind,
+            topic=change.topic,
+            scope=change.scope,
+            subject=change.subject,
+            severity=change.severity,
+            before_claim_id=change.before.claim_id if change.before else None,
+            after_claim_id=change.after.claim_id,
+        )
+        session.add(row)
+        session.flush()
+        before = claim_view(session, change.before.claim_id) if change.before else None
+        body = payload(change, before, claim_view(session, change.after.claim_id))
+        session.add(Alert(change_id=row.id, payload=body))
+        created.append(body)
+    session.flush()
+    return created
+
+
+def timeline(session: Session, topic: str) -> list[tuple[Claim, Article]]:
+    """The ledger of a topic in publication order."""
+    query = (
+        select(Claim, Article)
+        .join(Article, Claim.article_id == Article.id)
+        .where(Claim.topic == topic)
+        .order_by(Claim.published, Article.key, Claim.position)
+    )
+    return [(c, a) for c, a in session.execute(query)]
+
+
+def list_alerts(session: Session, status: str | None = None) -> list[Alert]:
+    query = select(Alert).order_by(Alert.id)
+    if status:
+        query = query.where(Alert.status == status)
+    return list(session.scalars(query))

@@ -128,8 +128,10 @@ def _sentence_claims(
     mentions = watchlist.mentions(tokens)
     speakers: list[Speaker] = []
     if cues:
-        main = next(c for c in cues if (c.stance == stance) or (stance == "assert" and c))
-        speakers = resolve(tokens, sentence, mentions, main, lexicon, context.last_speaker)
+        main = next((c for c in cues if c.stance == stance), cues[0])
+        # a stance inside a quotation is the speaker's; who that is, the verb outside tells
+        anchor = main if not main.quoted else next((c for c in cues if not c.quoted), main)
+        speakers = resolve(tokens, sentence, mentions, anchor, lexicon, context.last_speaker)
     if not speakers and impersonal:
         speakers = [Speaker(REPORTS, impersonal)]
         stance = stance or "assert"

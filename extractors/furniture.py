@@ -51,7 +51,7 @@ def clean_blocks(text: str, lexicon: Lexicon, title: str = "") -> list[Block]:
     for index, line in enumerate(lines):
         lower = line.lower().rstrip(":")
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        if body_chars > 400 and lower in lexicon.cut_markers:
+        if body_chars > 150 and lower in lexicon.cut_markers:
             break
         if _COMMENT_USER.match(line):
             break

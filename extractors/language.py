@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+_GERMAN_LETTERS = re.compile("[äöüß]")
 
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "de": frozenset(
@@ -192,12 +193,14 @@ SUPPORTED = ("de", "en")
 
 
 def detect_language(text: str, sample: int = 20000) -> str:
-    """The ISO code whose function words cover the text best; `und` when too short."""
+    """The ISO code whose function words cover the text best; `und` when undecided."""
     words = [w.lower() for w in _WORDS.findall(text[:sample])]
-    if len(words) < 8:
+    if len(words) < 3:
         return "und"
     scores = {lang: sum(w in vocab for w in words) for lang, vocab in FUNCTION_WORDS.items()}
+    scores["de"] += sum(1 for w in words if _GERMAN_LETTERS.search(w))
+    ranked = sorted(scores.values(), reverse=True)
     best = max(scores, key=lambda k: scores[k])
-    if scores[best] < max(3, len(words) // 50):
+    if ranked[0] < max(2, len(words) // 50) or ranked[0] == ranked[1]:
         return "und"
     return best

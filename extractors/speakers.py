@@ -241,6 +241,10 @@ def resolve(
             first = trailing[0]
             return [Speaker(m.actor, m.text) for m in _coordinated(trailing, first, tokens)]
 
+    if cue.quoted:  # no verb of saying: the name outside the quotation speaks
+        outside = [m for m in candidates if m.start > cue.start] or candidates[::-1]
+        if outside:
+            return [Speaker(outside[0].actor, outside[0].text)]
     chosen = _pick(candidates, cue)
     if chosen is not None:
         return [Speaker(m.actor, m.text) for m in _coordinated(candidates, chosen, tokens)]
@@ -287,8 +291,10 @@ def unknown_name(tokens: list[Token], cue: Cue, known: list[Mention]) -> str | N
     names = [r for r in runs if len(r) >= 2 or _acronym(r[0].text)]
     if not names:
         return None
-    names.sort(key=lambda r: abs(tokens.index(r[0]) - cue.start))
-    return " ".join(t.text for t in names[0])
+    before = [r for r in names if tokens.index(r[-1]) < cue.start]
+    after = [r for r in names if tokens.index(r[0]) > cue.start and tokens.index(r[0]) - cue.start <= 5]
+    chosen = before[0] if before else (after[0] if after else None)
+    return " ".join(t.text for t in chosen) if chosen else None
 
 
 def _acronym(text: str) -> bool:

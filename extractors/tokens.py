@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d{3})+(?:,\d+)?|\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
-_ENDINGS = ("’s", "'s", "ern", "en", "er", "es", "em", "e", "n", "s")
+_ENDINGS = ("’s", "'s", "ern", "en", "er", "es", "em", "e", "s")
 GAP = 6
 
 WHOLE, PARTS, HEADS = 0, 1, 2

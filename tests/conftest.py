@@ -1,0 +1,72 @@
+"""Shared fixtures: the seed corpus, watch lists, and real databases (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from claimwatch.settings import Settings
+from extractors.watchlist import Watchlist, load_watchlist
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+POSTGRES_ENV = "CLAIMWATCH_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings.load(environ={})
+
+
+@pytest.fixture(scope="session")
+def watchlist(settings: Settings) -> Watchlist:
+    return load_watchlist(settings.topics_file, settings.actors_file)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'claimwatch.db'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database on the test server, dropped afterwards."""
+    admin = os.environ.get(POSTGRES_ENV)
+    if not admin:
+        pytest.skip(f"{POSTGRES_ENV} is not set: run the tests with `make test`, which starts PostgreSQL")
+    name = f"cw_{uuid.uuid4().hex[:12]}"
+    plain = make_url(admin).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield make_url(plain).set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each storage test runs on a real SQLite file and on a real PostgreSQL server."""
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run the installed `claimwatch` command as a user would."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMWATCH_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "claimwatch.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=300,
+    )

@@ -1,0 +1,156 @@
+"""The hard cases of DESIGN.md, each on its own, with sentences from the seed corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.article import from_text, load_document
+from extractors.claims import Claim, extract_claims
+from extractors.watchlist import Watchlist
+from tests.conftest import SEEDS
+
+
+def claims_of(text: str, watchlist: Watchlist, title: str = "Nordkorea-Soldaten im Ukraine-Krieg") -> list[Claim]:
+    return extract_claims(from_text(f"{title}\n\n{text}"), watchlist)
+
+
+def pairs(claims: list[Claim]) -> set[tuple[str, str]]:
+    return {(c.actor, c.stance) for c in claims}
+
+
+def test_multi_sentence_quote_with_trailing_speaker(watchlist: Watchlist) -> None:
+    text = (
+        "„Quatsch. Ich kenne seinen Charakter. Putin würde niemals versuchen, ein anderes Land davon "
+        "zu überzeugen, seine Armee in Russlands Sonderoperation in der Ukraine einzubeziehen. Es wäre "
+        "ein Schritt zur Eskalation des Konflikts, wenn die Streitkräfte eines Landes, auch "
+        "Weißrusslands, an der Kontaktlinie stünden“, sagte Lukaschenko demnach."
+    )
+    (claim,) = claims_of(text, watchlist)
+    assert (claim.actor, claim.group, claim.stance) == ("lukashenko", "belarus", "deny")
+    assert claim.quote.startswith("„Quatsch.") and claim.quote.endswith("sagte Lukaschenko demnach.")
+
+
+def test_nicht_abgestritten_is_evade_not_deny(watchlist: Watchlist) -> None:
+    text = "Russlands Präsident Wladimir Putin hat eine Entsendung nordkoreanischer Truppen nach Russland nicht abgestritten."
+    assert pairs(claims_of(text, watchlist)) == {("putin", "evade")}
+
+
+def test_did_not_deny_is_evade_in_english(watchlist: Watchlist) -> None:
+    text = "Russian President Vladimir Putin did not deny that North Korean troops were in Russia."
+    claims = claims_of(text, watchlist, title="North Korean troops in Russia")
+    assert pairs(claims) == {("putin", "evade")}
+
+
+def test_reported_denial_is_the_denier_speaking(watchlist: Watchlist) -> None:
+    text = (
+        "Russland dementierte auch Berichte über die Präsenz nordkoreanischer Soldaten in der Ukraine, "
+        "die an der Seite der russischen Truppen kämpfen."
+    )
+    (claim,) = claims_of(text, watchlist)
+    assert (claim.actor, claim.group, claim.stance) == ("russia", "russia", "deny")
+
+
+def test_cited_outlet_is_not_the_actor(watchlist: Watchlist) -> None:
+    text = "Alexander Lukaschenko dementierte laut BBC Berichte über nordkoreanische Soldaten in Russland."
+    assert pairs(claims_of(text, watchlist)) == {("lukashenko", "deny")}
+
+
+def test_outlet_quoting_someone_else_is_not_the_actor(watchlist: Watchlist) -> None:
+    text = (
+        "„Die ersten Einheiten des nordkoreanischen Militärs sind bereits im Kampfgebiet eingetroffen“, "
+        "so eine Mitteilung des ukrainischen Geheimdienstes HUR, die von der Kyiv Post zitiert wurde."
+    )
+    assert pairs(claims_of(text, watchlist)) == {("ukraine-intelligence", "assert")}
+
+
+def test_outlet_reporting_itself_is_an_actor(watchlist: Watchlist) -> None:
+    text = (
+        "Die ukrainische Zeitung Kyiv Post hatte vergangene Woche unter Berufung auf Geheimdienstquellen "
+        "berichtet, dass sechs nordkoreanische Soldaten bei einem ukrainischen Raketenangriff auf russisch "
+        "besetztes Gebiet bei Donezk getötet worden seien."
+    )
+    (claim,) = claims_of(text, watchlist)
+    assert (claim.actor, claim.stance) == ("kyiv-post", "assert")
+    assert claim.numbers == [{"value": 6, "qualifier": "exact", "counts": "dead"}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Für den designierten neuen Chef der Münchner Sicherheitskonferenz (MSC), Jens Stoltenberg, wäre "
+        "ein Einsatz nordkoreanischer Kräfte im Ukraine-Krieg „eine ernsthafte Eskalation“.",
+        "Das Mitwirken nordkoreanischer Truppen wäre ein einseitiger feindseliger Akt mit ernsthaften "
+        "Konsequenzen für den Frieden, hieß es in einer vom EU-Außenbeauftragten veröffentlichten Erklärung.",
+        "A deployment of North Korean troops would be a serious escalation, the NATO chief said.",
+    ],
+)
+def test_conditionals_make_no_claim(text: str, watchlist: Watchlist) -> None:
+    assert claims_of(text, watchlist) == []
+
+
+def test_furniture_makes_no_claim(watchlist: Watchlist) -> None:
+    text = (
+        "1. Startseite\n2. Politik\n\nKommentare\n\n"
+        "Russland bestätigt nordkoreanische Soldaten in Kursk, sagte Putin (Archivbild).\n"
+        "Russland bestätigt nordkoreanische Soldaten in Kursk, sagte Putin (Archivbild). © KCNA/AFP\n\n"
+        "Das Wetter in Kursk war am Montag mild und die Straßen waren leer, berichtete ein Reporter vor Ort.\n\n"
+        "Der Alltag ging weiter, die Geschäfte waren geöffnet und die Menschen gingen zur Arbeit in der Stadt.\n\n"
+        "Auch interessant\n\nPutin bestätigt nordkoreanische Soldaten, sagte der Kreml.\n\n"
+        "Kommentare\n\nUser #1698 (nicht angemeldet)\n\n"
+        "Selenskyj wirft Nordkorea den Einsatz von Soldaten vor."
+    )
+    article = from_text(f"Ein Tag in Kursk\n\n{text}")
+    assert "User #1698" not in article.text and "Startseite" not in article.text
+    assert extract_claims(article, watchlist) == []
+
+
+def test_seed_comments_and_captions_make_no_claim(watchlist: Watchlist) -> None:
+    article = load_document(SEEDS / "003_41deaae23a4276fc.txt")
+    assert "User #1698" not in article.text and "Zarensky" not in article.text
+    assert "Kremlin Pool Photo" not in article.text
+    for claim in extract_claims(article, watchlist):
+        assert "Zarensky" not in claim.quote and "via AP" not in claim.quote
+
+
+def test_missiles_are_not_the_troops_topic(watchlist: Watchlist) -> None:
+    text = (
+        "Experten berichten seit langem, dass Russland in der Ukraine nordkoreanische Raketen einsetze, "
+        "was Moskau und Pjöngjang jedoch bestreiten."
+    )
+    assert claims_of(text, watchlist) == []
+
+
+def test_other_troops_figures_are_not_north_korean_troop_numbers(watchlist: Watchlist) -> None:
+    article = load_document(SEEDS / "001_72d36e5363322bec.txt")
+    nato = load_document(SEEDS / "004_729835a188ec9516.txt")
+    for claim in extract_claims(article, watchlist) + extract_claims(nato, watchlist):
+        assert claim.numbers == [] or all(n["value"] != 2000 for n in claim.numbers), claim.quote
+    text = "„Etwa 2.000 ukrainische Soldaten wurden im Gebiet Kursk blockiert“, sagte Putin über nordkoreanische Soldaten."
+    for claim in claims_of(text, watchlist):
+        assert claim.numbers == []
+
+
+def test_two_actors_in_one_sentence(watchlist: Watchlist) -> None:
+    text = "Moskau und Pjöngjang dementieren den Einsatz nordkoreanischer Soldaten in der Ukraine."
+    assert pairs(claims_of(text, watchlist)) == {("russia", "deny"), ("north-korea", "deny")}
+
+
+def test_third_party_confirming_asserts(watchlist: Watchlist) -> None:
+    text = "John Kirby, Sprecher des Nationalen Sicherheitsrates der USA, bestätigte die Zahl von 3.000 nordkoreanischen Soldaten."
+    (claim,) = claims_of(text, watchlist)
+    assert (claim.actor, claim.group, claim.stance) == ("kirby", "united-states", "assert")
+    assert claim.numbers == [{"value": 3000, "qualifier": "exact", "counts": "soldiers"}]
+
+
+def test_pronoun_points_back_to_the_last_speaker(watchlist: Watchlist) -> None:
+    text = (
+        "Selenskyj warf Nordkorea die Entsendung von Soldaten vor. "
+        "„Wir haben Beweise für die Verlegung nordkoreanischer Truppen“, sagte er."
+    )
+    assert pairs(claims_of(text, watchlist)) == {("zelensky", "accuse"), ("zelensky", "assert")}
+
+
+def test_speaker_not_in_any_watchlist_keeps_their_name(watchlist: Watchlist) -> None:
+    text = "Jane Doerfler, an analyst, said North Korean troops had arrived in Kursk."
+    claims = claims_of(text, watchlist, title="North Korean troops in Kursk")
+    assert pairs(claims) == {("Jane Doerfler", "assert")}

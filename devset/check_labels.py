@@ -47,6 +47,33 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
+SUFFIX = r"(?:e|en|er|es|s)?"
+
+
+def term_regex(term: str) -> str:
+    """Regex for one topic term: case-insensitive word or phrase; trailing * = prefix,
+    otherwise the last word tolerates the endings -e/-en/-er/-es/-s."""
+    words = term.strip().split()
+    parts = []
+    for i, w in enumerate(words):
+        if w.endswith("*"):
+            parts.append(re.escape(w[:-1]) + r"\w*")
+        else:
+            parts.append(re.escape(w) + (SUFFIX if i == len(words) - 1 else ""))
+    return r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)"
+
+
+def topic_matches(text: str, topic: dict) -> bool:
+    """True when text contains a term from every match group and no exclude term."""
+
+    def hit(terms):
+        return any(re.search(term_regex(t), text, re.IGNORECASE) for t in terms)
+
+    if any(hit([t]) for t in topic.get("exclude") or []):
+        return False
+    return all(hit(group) for group in topic.get("match") or [])
+
+
 def load_gold(path: Path) -> dict[str, dict]:
     gold = {}
     with path.open(encoding="utf-8") as fh:
@@ -68,6 +95,9 @@ def load_yaml(path: Path, errors: list[str]):
         return None
 
 
+TOPIC_DEFS: dict[str, dict] = {}
+
+
 def check_topics(path: Path, errors: list[str]) -> set[str]:
     data = load_yaml(path, errors)
     if data is None:
@@ -83,6 +113,7 @@ def check_topics(path: Path, errors: list[str]) -> set[str]:
             errors.append(f"{where}: bad topic id {tid!r}")
             continue
         ids.add(tid)
+        TOPIC_DEFS[tid] = t
         if not isinstance(t.get("title"), str) or not t["title"].strip():
             errors.append(f"{where}: {tid}: missing title")
         about = t.get("about")
@@ -151,6 +182,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--quiet", action="store_true", help="only print errors and the final verdict")
+    ap.add_argument(
+        "--coverage",
+        action="store_true",
+        help="informational: per page, how many claim quotes the topic's match terms find",
+    )
     args = ap.parse_args()
 
     gold = load_gold(args.gold)
@@ -168,6 +204,7 @@ def main() -> int:
     pages = collections.Counter()
     claims = collections.Counter()
     stances: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    coverage: list[str] = []
     label_files = sorted((HERE / "labels").glob("*.json"))
     if not label_files:
         errors.append("no label files found in labels/")
@@ -211,6 +248,7 @@ def main() -> int:
             continue
         pages[lang] += 1
         seen = set()
+        n_match = 0
         for i, c in enumerate(lab["claims"]):
             cw = f"{where}: claim {i}"
             missing = CLAIM_KEYS - set(c)
@@ -255,6 +293,11 @@ def main() -> int:
                     errors.append(f"{cw}: number 'counts' must be a non-empty string")
             claims[lang] += 1
             stances[lang][c["stance"]] += 1
+            if c.get("topic") in TOPIC_DEFS and topic_matches(q, TOPIC_DEFS[c["topic"]]):
+                n_match += 1
+        coverage.append(
+            f"{lf.stem}: {n_match}/{len(lab['claims'])} claim quotes matched by topic terms"
+        )
 
     if not args.quiet:
         for lang in sorted(pages):
@@ -267,6 +310,9 @@ def main() -> int:
             f"total: {sum(pages.values())} pages, {sum(claims.values())} claims "
             f"({', '.join(f'{s} {tot[s]}' for s in sorted(STANCES))})"
         )
+    if args.coverage:
+        for line in coverage:
+            print("coverage", line)
     for e in errors:
         print("ERROR", e)
     print("OK" if not errors else f"FAILED: {len(errors)} error(s)")

@@ -190,8 +190,8 @@ def _attribution_start(tokens: list[Token], cue: Cue) -> int | None:
         text = tokens[k].text
         if text == "," or text in _CLOSING_QUOTES:
             return k + 1
-        if text in ".;:!?":
-            return None
+        if not (text[:1].isupper() or text.lower() in _DETERMINERS):
+            return None  # only a name may stand between: `…, Kirby said`
     return None
 
 
@@ -292,7 +292,9 @@ def unknown_name(tokens: list[Token], cue: Cue, known: list[Mention]) -> str | N
     if not names:
         return None
     before = [r for r in names if tokens.index(r[-1]) < cue.start]
-    after = [r for r in names if tokens.index(r[0]) > cue.start and tokens.index(r[0]) - cue.start <= 5]
+    after = [
+        r for r in names if tokens.index(r[0]) > cue.start and tokens.index(r[0]) - cue.start <= 5
+    ]
     chosen = before[0] if before else (after[0] if after else None)
     return " ".join(t.text for t in chosen) if chosen else None
 

@@ -42,7 +42,9 @@ def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database on the test server, dropped afterwards."""
     admin = os.environ.get(POSTGRES_ENV)
     if not admin:
-        pytest.skip(f"{POSTGRES_ENV} is not set: run the tests with `make test`, which starts PostgreSQL")
+        pytest.skip(
+            f"{POSTGRES_ENV} is not set: run the tests with `make test`, which starts PostgreSQL"
+        )
     name = f"cw_{uuid.uuid4().hex[:12]}"
     plain = make_url(admin).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(plain, autocommit=True) as conn:
@@ -58,7 +60,9 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue(f"{request.param}_url")
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess:
     """Run the installed `claimwatch` command as a user would."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMWATCH_")}
     full_env.update(env or {})

@@ -10,7 +10,9 @@ from extractors.watchlist import Watchlist
 from tests.conftest import SEEDS
 
 
-def claims_of(text: str, watchlist: Watchlist, title: str = "Nordkorea-Soldaten im Ukraine-Krieg") -> list[Claim]:
+def claims_of(
+    text: str, watchlist: Watchlist, title: str = "Nordkorea-Soldaten im Ukraine-Krieg"
+) -> list[Claim]:
     return extract_claims(from_text(f"{title}\n\n{text}"), watchlist)
 
 
@@ -27,7 +29,9 @@ def test_multi_sentence_quote_with_trailing_speaker(watchlist: Watchlist) -> Non
     )
     (claim,) = claims_of(text, watchlist)
     assert (claim.actor, claim.group, claim.stance) == ("lukashenko", "belarus", "deny")
-    assert claim.quote.startswith("„Quatsch.") and claim.quote.endswith("sagte Lukaschenko demnach.")
+    assert claim.quote.startswith("„Quatsch.") and claim.quote.endswith(
+        "sagte Lukaschenko demnach."
+    )
 
 
 def test_nicht_abgestritten_is_evade_not_deny(watchlist: Watchlist) -> None:

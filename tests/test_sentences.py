@@ -10,7 +10,9 @@ def test_multi_sentence_quote_stays_with_trailing_speaker() -> None:
     )
     sentences = split_sentences(text)
     assert len(sentences) == 2
-    assert sentences[0].startswith("„Quatsch.") and sentences[0].endswith("sagte Lukaschenko demnach.")
+    assert sentences[0].startswith("„Quatsch.") and sentences[0].endswith(
+        "sagte Lukaschenko demnach."
+    )
 
 
 def test_day_numbers_and_abbreviations_do_not_split() -> None:
@@ -24,4 +26,7 @@ def test_day_numbers_and_abbreviations_do_not_split() -> None:
 
 def test_english_quote_with_attribution() -> None:
     text = '"We have evidence. They are there," Kirby said. The Pentagon agreed.'
-    assert split_sentences(text) == ['"We have evidence. They are there," Kirby said.', "The Pentagon agreed."]
+    assert split_sentences(text) == [
+        '"We have evidence. They are there," Kirby said.',
+        "The Pentagon agreed.",
+    ]

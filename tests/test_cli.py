@@ -1,0 +1,113 @@
+"""The command line: help everywhere, extract's JSON, one-line errors."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from claimwatch.cli import build_parser
+from tests.conftest import SEEDS, run_cli
+
+COMMANDS = [["extract"], ["replay"], ["timeline"], ["alerts"], ["alerts", "list"]]
+
+
+def test_top_level_help() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0 and "example:" in result.stdout
+    for name in ("extract", "replay", "timeline", "alerts"):
+        assert name in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_an_example(command: list[str]) -> None:
+    result = run_cli(*command, "--help")
+    assert result.returncode == 0
+    assert "example:" in result.stdout and "claimwatch " + command[0] in result.stdout
+
+
+def test_the_parser_knows_no_command_without_help() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    assert set(sub.choices) == {c[0] for c in COMMANDS}
+
+
+def test_extract_prints_one_json_object_per_document(tmp_path: Path) -> None:
+    page = tmp_path / "page.html.gz"
+    body = (SEEDS / "001_72d36e5363322bec.txt").read_text(encoding="utf-8").split("\n\n")
+    html = (
+        "<html><head><title>Kein Putin-Dementi</title>"
+        '<meta property="article:published_time" content="2024-10-24T12:00:00Z"></head><body>'
+        "<nav><a href='/'>Startseite</a> <a href='/politik'>Politik</a></nav><article><h1>"
+        + body[0]
+        + "</h1>"
+        + "".join(f"<p>{p}</p>" for p in body[1:-1])
+        + "</article><footer>Impressum</footer></body></html>"
+    )
+    page.write_bytes(gzip.compress(html.encode("utf-8")))
+    result = run_cli("extract", str(page), str(SEEDS / "003_41deaae23a4276fc.txt"))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(r["path"]).name for r in records] == ["page.html.gz", "003_41deaae23a4276fc.txt"]
+    for record in records:
+        assert {"path", "title", "language", "published", "text", "claims"} <= set(record)
+        assert record["language"] == "de"
+        for claim in record["claims"]:
+            assert {"actor", "actor_text", "group", "stance", "topic", "numbers", "quote"} <= set(
+                claim
+            )
+    html_record = records[0]
+    assert html_record["published"] == "2024-10-24"
+    assert "Impressum" not in html_record["text"]
+    assert ("putin", "evade") in {(c["actor"], c["stance"]) for c in html_record["claims"]}
+
+
+def test_extract_a_folder_and_skip_a_bad_document(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        (SEEDS / "003_41deaae23a4276fc.txt").read_text(encoding="utf-8")
+    )
+    (tmp_path / "b.html.gz").write_bytes(b"\x1f\x8b broken")
+    (tmp_path / "c.html").write_text("just words, no markup at all", encoding="utf-8")
+    result = run_cli("extract", str(tmp_path))
+    assert result.returncode == 1
+    assert len(result.stdout.splitlines()) == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and "b.html.gz" in lines[0] and "c.html" in lines[1]
+    assert "Traceback" not in result.stderr
+
+
+def test_other_languages_are_marked_unsupported(tmp_path: Path) -> None:
+    text = "Le gouvernement a confirmé la présence de soldats nord-coréens en Russie, selon le ministre."
+    (tmp_path / "fr.txt").write_text(f"Titre\n\n{text} " * 3, encoding="utf-8")
+    record = json.loads(run_cli("extract", str(tmp_path / "fr.txt")).stdout)
+    assert (
+        record["language"] == "fr"
+        and record["claims"] == []
+        and record["claims_supported"] is False
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["replay", "no-such-folder"], "corpus folder not found"),
+        (["extract", "seeds", "--topics", "missing.yaml"], "topics file not found"),
+        (["timeline", "no-such-topic", "--db", "sqlite:///{tmp}/x.db"], "unknown topic"),
+        (["replay", "seeds", "--db", "nonsense://"], "database"),
+    ],
+)
+def test_errors_are_one_line(args: list[str], message: str, tmp_path: Path) -> None:
+    result = run_cli(*[a.format(tmp=tmp_path) for a in args])
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_malformed_watchlist_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "topics.yaml"
+    bad.write_text("topics:\n  - id: x\n    match: nope\n", encoding="utf-8")
+    result = run_cli("extract", "seeds", "--topics", str(bad))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "match" in result.stderr

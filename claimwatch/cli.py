@@ -13,7 +13,13 @@ import sys
 from collections.abc import Sequence
 
 from claimwatch import __version__
-from claimwatch.commands import cmd_alerts_list, cmd_extract, cmd_replay, cmd_timeline
+from claimwatch.commands import (
+    cmd_alerts_list,
+    cmd_evaluate,
+    cmd_extract,
+    cmd_replay,
+    cmd_timeline,
+)
 from claimwatch.errors import ClaimwatchError
 
 log = logging.getLogger("claimwatch")
@@ -124,6 +130,24 @@ def build_parser() -> argparse.ArgumentParser:
     _watch_options(alerts_list)
     _db_option(alerts_list)
     alerts_list.set_defaults(func=cmd_alerts_list)
+    evaluate = _command(
+        sub,
+        "evaluate",
+        "Score the claim extractor against the hand-labelled development set and the seeds.",
+        "claimwatch evaluate --pages ../shared/corpora/fundus --errors",
+    )
+    evaluate.add_argument(
+        "--devset", default="devset", metavar="DIR", help="labels (default: devset)"
+    )
+    evaluate.add_argument(
+        "--pages",
+        default="../shared/corpora/fundus",
+        metavar="DIR",
+        help="the labelled pages (default: ../shared/corpora/fundus)",
+    )
+    evaluate.add_argument("--errors", action="store_true", help="list each missed and extra claim")
+    evaluate.add_argument("--json", action="store_true", help="scores as one JSON object")
+    evaluate.set_defaults(func=cmd_evaluate)
     return parser
 
 

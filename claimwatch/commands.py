@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from claimwatch.corpus import read_manifest
-from claimwatch.errors import DocumentError
+from claimwatch.errors import CorpusError, DocumentError
 from claimwatch.pipeline import ingest
 from claimwatch.settings import Settings
 from extractors.article import iter_documents, load_document
@@ -152,4 +152,43 @@ def cmd_alerts_list(args: argparse.Namespace) -> int:
                 print(
                     f"{alert.id:5}  {alert.status:9}  {payload['severity']:6}  {payload['title']}"
                 )
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from claimwatch.evaluate import devset_documents, evaluate, seed_documents
+    from claimwatch.settings import default_config_dir
+
+    devset, pages = Path(args.devset), Path(args.pages)
+    if not (devset / "labels").is_dir():
+        raise CorpusError(f"no labels in {devset}/labels")
+    if not pages.is_dir():
+        raise CorpusError(f"pages folder not found: {pages} (the shared fundus corpus)")
+    config = default_config_dir()
+    root = config.parent
+    documents = devset_documents(devset, pages)
+    if (root / "tests" / "golden").is_dir():
+        documents += seed_documents(
+            root / "seeds",
+            root / "tests" / "golden",
+            config / "topics.yaml",
+            config / "actors.yaml",
+        )
+    reports = evaluate(documents)
+    if args.json:
+        sys.stdout.write(_dumps({lang: r.as_dict() for lang, r in sorted(reports.items())}) + "\n")
+        return 0
+    print(
+        f"{'lang':4}  {'docs':>4}  {'side+polarity P/R/F1':>22}  {'actor+stance P/R/F1':>22}  stance acc"
+    )
+    for lang, report in sorted(reports.items()):
+        sp, ast = report.side_polarity, report.actor_stance
+        print(
+            f"{lang:4}  {report.documents:4}  {sp.precision:6.3f} {sp.recall:6.3f} {sp.f1:6.3f}  "
+            f"   {ast.precision:6.3f} {ast.recall:6.3f} {ast.f1:6.3f}  {report.stance_accuracy:10.3f}"
+        )
+    if args.errors:
+        for report in reports.values():
+            for line in report.errors:
+                print(line)
     return 0

@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover
     yaml = None
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_GOLD = Path("/work/shared/corpora/fundus/gold.jsonl")
+DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fundus" / "gold.jsonl"
 STANCES = {"confirm", "deny", "evade", "assert", "accuse", "doubt"}
 QUALIFIERS = {"at_least", "about", "up_to", "more_than", "exact", "thousands"}
 KINDS = {"person", "state", "body", "media"}

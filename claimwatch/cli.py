@@ -7,7 +7,6 @@ non-zero exit; a bad document is reported and skipped, never the end of the run.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -170,10 +169,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("claimwatch: interrupted", file=sys.stderr)
         return 130
-
-
-def dumps(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, default=str)
 
 
 if __name__ == "__main__":

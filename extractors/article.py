@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -147,8 +146,3 @@ def iter_documents(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
-
-
-def gunzip(raw: bytes) -> bytes:
-    """Plain gunzip, for callers that already hold bytes."""
-    return gzip.decompress(raw)

@@ -6,7 +6,6 @@ the words they look for are data in `extractors/lexicon/` and the watch lists.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 
 from extractors.article import Article
@@ -19,8 +18,6 @@ from extractors.sentences import PAIRS, split_sentences
 from extractors.speakers import Speaker, resolve
 from extractors.tokens import WHOLE, Token, tokenize
 from extractors.watchlist import Actor, Topic, Watchlist
-
-POLARITY = {"assert": 1, "confirm": 1, "accuse": 1, "deny": -1, "evade": 0, "doubt": 0}
 
 
 @dataclass
@@ -218,11 +215,3 @@ def _dedupe(claims: list[Claim]) -> list[Claim]:
         seen.add(key)
         kept.append(claim)
     return kept
-
-
-_SPACE = re.compile(r"\s+")
-
-
-def normalise_space(text: str) -> str:
-    """Collapse runs of whitespace (for comparing quotes)."""
-    return _SPACE.sub(" ", text).strip()

@@ -16,24 +16,7 @@ from extractors.tokens import WHOLE, Token
 _DIGITS = re.compile(r"^\d+(?:[.,]\d{3})*$")
 _HYPHEN_SCALE = re.compile(r"^(\d+)-(\w+)$")
 _NATIONALITY = re.compile(r"(isch|ische|ischen|ischer|isches)$|^[A-Z]\w*(an|ese|ish|i)$")
-_FUNCTION_WORDS = frozenset(
-    [
-        "by",
-        "in",
-        "to",
-        "and",
-        "or",
-        "from",
-        "this",
-        "last",
-        "next",
-        "until",
-        "before",
-        "after",
-        "at",
-        "on",
-    ]
-)
+_FUNCTION_WORDS = frozenset("by in to and or from this last next until before after at on".split())
 _BREAK = frozenset(".;:!?")
 
 Number = dict[str, object]

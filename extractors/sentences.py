@@ -14,56 +14,9 @@ CLOSING = '“”»›‘’"'
 PAIRS = {"„": "“”", "«": "»", "‹": "›", "‚": "‘’", "“": "”", '"': '"', "‘": "’"}
 
 ABBREVIATIONS = frozenset(
-    [
-        "z.b",
-        "bzw",
-        "usw",
-        "etc",
-        "ca",
-        "dr",
-        "prof",
-        "nr",
-        "vgl",
-        "inkl",
-        "ggf",
-        "u.a",
-        "d.h",
-        "s.o",
-        "mr",
-        "mrs",
-        "ms",
-        "st",
-        "jr",
-        "sr",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "rep",
-        "sen",
-        "gov",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "no",
-        "vs",
-        "mio",
-        "mrd",
-        "bzw.",
-        "u.s",
-        "u.k",
-        "e.g",
-        "i.e",
-    ]
+    """z.b bzw usw etc ca dr prof nr vgl inkl ggf u.a d.h s.o mr mrs ms st jr sr gen col lt sgt
+    rep sen gov jan feb mar apr jun jul aug sep sept oct nov dec no vs mio mrd u.s u.k e.g
+    i.e""".split()
 )
 
 _WORD_BEFORE = re.compile(r"(\S+)$")

@@ -11,7 +11,7 @@ import pytest
 from claimwatch.cli import build_parser
 from tests.conftest import SEEDS, run_cli
 
-COMMANDS = [["extract"], ["replay"], ["timeline"], ["alerts"], ["alerts", "list"]]
+COMMANDS = [["extract"], ["replay"], ["timeline"], ["alerts"], ["alerts", "list"], ["evaluate"]]
 
 
 def test_top_level_help() -> None:

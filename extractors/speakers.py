@@ -26,7 +26,15 @@ _NAME_STOP = _DETERMINERS | frozenset(
     """im am auf aus bei mit nach vor zu zum zur und oder aber auch doch noch nur schon so wie
     wenn als dass ob es er sie wir ihr man dies diese dieser dieses jener and or but in on at by
     for from to with as that this these those it he she they we mr mrs ms dr prof herr frau
-    präsident president minister""".split()
+    präsident president minister andere anderen viele einige alle beide mehrere zwei drei vier
+    fünf sechs sieben acht neun zehn""".split()
+)
+# role words that may stand before a name without being part of it: "Berater Corey Lewandowski"
+_ROLES = frozenset(
+    """berater beraterin sprecher sprecherin präsidentin ministerin chef chefin kanzler kanzlerin
+    abgeordnete abgeordneter anwalt anwältin richter richterin experte expertin senator
+    senatorin gouverneur gouverneurin spokesman spokeswoman adviser advisor lawyer judge
+    senator governor expert analyst chief""".split()
 )
 _NOUN_SUFFIXES = (
     "ung",
@@ -190,6 +198,7 @@ def unknown_name(tokens: list[Token], cue: Cue, known: list[Mention]) -> str | N
         run = []
     if run:
         runs.append(run)
+    runs = [r[1:] if len(r) > 2 and r[0].lower in _ROLES else r for r in runs]
     names = [r for r in runs if len(r) >= 2 or _acronym(r[0].text)]
     if not names:
         return None

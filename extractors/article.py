@@ -80,15 +80,20 @@ def from_html(html: bytes | str, url: str | None = None, **meta: object) -> Arti
         html = decode_text(html)
     if "<" not in html[:10000]:
         raise ExtractionError("not HTML: no markup in the first 10,000 characters")
-    doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        with_metadata=True,
-        deduplicate=True,
-    )
+    doc = None
+    for favor_recall in (False, True):  # a second, more generous pass for unusual layouts
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            with_metadata=True,
+            deduplicate=True,
+            favor_recall=favor_recall,
+        )
+        if doc is not None and (doc.text or "").strip():
+            break
     if doc is None or not (doc.text or "").strip():
         raise ExtractionError("no article text found in the page")
     published = _parse_date(doc.date)

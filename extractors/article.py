@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import zlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +13,7 @@ from extractors.errors import ExtractionError
 from extractors.furniture import clean_blocks
 from extractors.language import detect_language
 from extractors.lexicon import furniture_lexicon
+from extractors.metadata import page_meta
 
 SUFFIXES = (".txt", ".html", ".htm", ".html.gz", ".htm.gz")
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -80,31 +80,35 @@ def from_html(html: bytes | str, url: str | None = None, **meta: object) -> Arti
         html = decode_text(html)
     if "<" not in html[:10000]:
         raise ExtractionError("not HTML: no markup in the first 10,000 characters")
-    doc = None
+    text = ""
     for favor_recall in (False, True):  # a second, more generous pass for unusual layouts
-        doc = trafilatura.bare_extraction(
-            html,
-            url=url,
-            include_comments=False,
-            include_tables=False,
-            include_images=False,
-            with_metadata=True,
-            deduplicate=True,
-            favor_recall=favor_recall,
+        text = (
+            trafilatura.extract(
+                html,
+                url=url,
+                include_comments=False,
+                include_tables=False,
+                include_images=False,
+                with_metadata=False,
+                deduplicate=True,
+                favor_recall=favor_recall,
+            )
+            or ""
         )
-        if doc is not None and (doc.text or "").strip():
+        if text.strip():
             break
-    if doc is None or not (doc.text or "").strip():
+    if not text.strip():
         raise ExtractionError("no article text found in the page")
-    published = _parse_date(doc.date)
-    title = (doc.title or "").strip()
-    text = doc.text if not title else f"{title}\n\n{doc.text}"
+    meta_ = page_meta(html)
+    title = meta_.title
+    if title and not text.startswith(title):
+        text = f"{title}\n\n{text}"
     article = Article(
         text=text,
         title=title,
-        published=published,
-        url=url or doc.url,
-        outlet=doc.sitename or doc.hostname,
+        published=meta_.published,
+        url=url,
+        outlet=meta_.site_name,
         **meta,  # type: ignore[arg-type]
     )
     article.language = detect_language(text)
@@ -125,21 +129,6 @@ def load_document(path: Path) -> Article:
         return from_text(decode_text(raw), path=str(path))
     article = from_html(raw, path=str(path))
     return article
-
-
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-def _parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    match = _DATE.search(value)
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
 
 
 def iter_documents(paths: list[Path]) -> list[Path]:

@@ -98,14 +98,15 @@ def extract_claims(article: Article, watchlist: Watchlist) -> list[Claim]:
 def _sentence_claims(
     sentence: str, position: int, watchlist: Watchlist, lexicon: Lexicon, context: _Context
 ) -> list[Claim]:
+    context_ids = context.section_topics | context.paragraph_topics
+    if not context_ids and not any(t.may_match(sentence) for t in watchlist.topics):
+        return []  # most sentences of most pages: nothing watched in them
     tokens = tokenize(sentence, quoted_spans(sentence))
     direct = [t for t in watchlist.topics if t.matches(tokens)]
     inherited = [
         t
         for t in watchlist.topics
-        if t not in direct
-        and t.id in (context.section_topics | context.paragraph_topics)
-        and not t.excluded(tokens)
+        if t not in direct and t.id in context_ids and not t.excluded(tokens)
     ]
     context.paragraph_topics |= {t.id for t in direct + inherited}
     if not direct and not inherited:

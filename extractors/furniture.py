@@ -37,8 +37,8 @@ def _is_credit(line: str, lexicon: Lexicon) -> bool:
 
 
 def _is_foreign_script(line: str) -> bool:
-    letters = _LETTER.findall(line)
-    return bool(letters) and sum(bool(_LATIN.match(c)) for c in letters) < len(letters) / 2
+    letters = len(_LETTER.findall(line))
+    return letters > 0 and len(_LATIN.findall(line)) < letters / 2
 
 
 def clean_blocks(text: str, lexicon: Lexicon, title: str = "") -> list[Block]:

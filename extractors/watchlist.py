@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from extractors.errors import WatchlistError
-from extractors.tokens import HEADS, PARTS, WHOLE, Pattern, Token
+from extractors.tokens import HEADS, PARTS, WHOLE, Pattern, Token, stem
 
 ACTOR_KINDS = ("person", "state", "body", "media", "group")
 GAZETTEER_DIR = Path(__file__).resolve().parent / "gazetteer"
@@ -24,7 +25,17 @@ class Topic:
     match: list[list[Pattern]]
     exclude: list[Pattern]
 
+    def __post_init__(self) -> None:
+        self._quick = [_first_words(group) for group in self.match]
+
+    def may_match(self, text: str) -> bool:
+        """A cheap test on raw text: some term of every group could start in it."""
+        lower = text.lower()
+        return all(quick.search(lower) for quick in self._quick)
+
     def matches(self, tokens: list[Token]) -> bool:
+        if not self.may_match(" ".join(t.lower for t in tokens)):
+            return False
         return all(_any_match(group, tokens, PARTS) for group in self.match)
 
     def excluded(self, tokens: list[Token]) -> bool:
@@ -107,9 +118,13 @@ def _key(pattern: Pattern) -> str:
         return word.text
     if word.wildcard:
         return word.text[:4]
-    from extractors.tokens import stem
-
     return stem(word.text)
+
+
+def _first_words(patterns: list[Pattern]) -> re.Pattern[str]:
+    """A regex that finds where any of the patterns could start (a superset of matches)."""
+    heads = sorted({stem(p.first.text).lower()[:5] for p in patterns})
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(h) for h in heads) + ")")
 
 
 def _any_match(patterns: list[Pattern], tokens: list[Token], level: int) -> bool:

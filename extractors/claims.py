@@ -14,9 +14,9 @@ from extractors.furniture import Block, clean_blocks
 from extractors.language import SUPPORTED
 from extractors.lexicon import Lexicon, furniture_lexicon, load_lexicon
 from extractors.numbers import find_numbers
-from extractors.sentences import PAIRS, split_sentences
+from extractors.sentences import quoted_spans, split_sentences
 from extractors.speakers import Speaker, resolve
-from extractors.tokens import WHOLE, Token, tokenize
+from extractors.tokens import WHOLE, Token, any_match, tokenize
 from extractors.watchlist import Actor, Topic, Watchlist
 
 
@@ -46,24 +46,6 @@ class _Context:
     section_topics: set[str] = field(default_factory=set)
     paragraph_topics: set[str] = field(default_factory=set)
     last_speaker: Actor | None = None
-
-
-def quoted_spans(text: str, min_words: int = 4) -> list[tuple[int, int]]:
-    """Character ranges inside quotation marks (the marks excluded).
-
-    Quotes shorter than `min_words` are scare quotes (`„hochwahrscheinlich“ genannt`):
-    the writer's sentence goes on through them, so they do not count as quoted.
-    """
-    spans: list[tuple[int, int]] = []
-    stack: list[tuple[str, int]] = []
-    for i, ch in enumerate(text):
-        if stack and ch in stack[-1][0]:
-            _closers, start = stack.pop()
-            if not stack and len(text[start:i].split()) >= min_words:
-                spans.append((start, i))
-        elif ch in PAIRS and (i == 0 or not text[i - 1].isalnum()) and (ch != '"' or not stack):
-            stack.append((PAIRS[ch], i + 1))
-    return spans
 
 
 def article_blocks(article: Article) -> list[Block]:
@@ -184,11 +166,7 @@ def _conditional(tokens: list[Token], lexicon: Lexicon) -> bool:
 
 
 def _pluperfect(tokens: list[Token], lexicon: Lexicon) -> bool:
-    return any(
-        p.match_at(tokens, i, WHOLE) is not None
-        for p in lexicon.pluperfect
-        for i in range(len(tokens))
-    )
+    return any_match(lexicon.pluperfect, tokens)
 
 
 def _topic_word(topic: Topic, token: Token) -> bool:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from extractors.lexicon import Lexicon
-from extractors.tokens import WHOLE, Token
+from extractors.tokens import WHOLE, Token, any_match
 
 _DIGITS = re.compile(r"^\d+(?:[.,]\d{3})*$")
 _HYPHEN_SCALE = re.compile(r"^(\d+)-(\w+)$")
@@ -81,11 +81,9 @@ def _counted(
 
 
 def _event(tokens: list[Token], lexicon: Lexicon) -> str | None:
-    for name, patterns in lexicon.count_events.items():
-        for pattern in patterns:
-            if pattern.find(tokens):
-                return name
-    return None
+    return next(
+        (name for name, plist in lexicon.count_events.items() if any_match(plist, tokens)), None
+    )
 
 
 def find_numbers(

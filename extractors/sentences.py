@@ -82,3 +82,22 @@ def _ends_here(block: str, dot: int, end: int) -> bool:
         return False
     first = rest[0]
     return first.isupper() or first in OPENING or first.isdigit()
+
+
+def quoted_spans(text: str, min_words: int = 4) -> list[tuple[int, int]]:
+    """Character ranges inside quotation marks (the marks excluded), by the same rules
+    that keep quotes whole in `split_sentences`.
+
+    Quotes shorter than `min_words` are scare quotes (`„hochwahrscheinlich“ genannt`):
+    the writer's sentence goes on through them, so they do not count as quoted.
+    """
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if stack and ch in stack[-1][0]:
+            _closers, start = stack.pop()
+            if not stack and len(text[start:i].split()) >= min_words:
+                spans.append((start, i))
+        elif ch in PAIRS and (ch != '"' or not stack) and _opens(text, i):
+            stack.append((PAIRS[ch], i + 1))
+    return spans

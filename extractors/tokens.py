@@ -160,6 +160,13 @@ def _match_segment(
     return i + len(segment)
 
 
+def any_match(patterns: Sequence[Pattern], tokens: Sequence[Token], compounds: int = WHOLE) -> bool:
+    """Whether any of the patterns matches anywhere in the tokens."""
+    return any(
+        p.match_at(tokens, i, compounds) is not None for p in patterns for i in range(len(tokens))
+    )
+
+
 def compile_all(sources: Iterable[str]) -> list[Pattern]:
     """Patterns from strings, skipping blanks."""
     return [Pattern(s) for s in sources if s and s.strip()]

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from extractors.errors import WatchlistError
-from extractors.tokens import HEADS, PARTS, WHOLE, Pattern, Token, stem
+from extractors.tokens import HEADS, PARTS, WHOLE, Pattern, Token, any_match, stem
 
 ACTOR_KINDS = ("person", "state", "body", "media", "group")
 GAZETTEER_DIR = Path(__file__).resolve().parent / "gazetteer"
@@ -36,14 +36,14 @@ class Topic:
     def matches(self, tokens: list[Token]) -> bool:
         if not self.may_match(" ".join(t.lower for t in tokens)):
             return False
-        return all(_any_match(group, tokens, PARTS) for group in self.match)
+        return all(any_match(group, tokens, PARTS) for group in self.match)
 
     def excluded(self, tokens: list[Token]) -> bool:
-        return _any_match(self.exclude, tokens, HEADS)
+        return any_match(self.exclude, tokens, HEADS)
 
     def core_hit(self, tokens: list[Token]) -> bool:
         """Whether the tokens name the story's core entity (the first group)."""
-        return _any_match(self.match[0], tokens, PARTS)
+        return any_match(self.match[0], tokens, PARTS)
 
 
 @dataclass
@@ -125,12 +125,6 @@ def _first_words(patterns: list[Pattern]) -> re.Pattern[str]:
     """A regex that finds where any of the patterns could start (a superset of matches)."""
     heads = sorted({stem(p.first.text).lower()[:5] for p in patterns})
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(h) for h in heads) + ")")
-
-
-def _any_match(patterns: list[Pattern], tokens: list[Token], level: int) -> bool:
-    return any(
-        p.match_at(tokens, i, level) is not None for p in patterns for i in range(len(tokens))
-    )
 
 
 def _load_yaml(path: Path) -> dict:

@@ -10,12 +10,13 @@ from pathlib import Path
 
 from claimwatch.corpus import read_manifest
 from claimwatch.errors import CorpusError, DocumentError
+from claimwatch.evaluate import evaluate, standard_documents
 from claimwatch.pipeline import ingest
-from claimwatch.settings import Settings
+from claimwatch.settings import Settings, default_config_dir
 from extractors.article import iter_documents, load_document
 from extractors.claims import extract_claims
 from extractors.language import SUPPORTED
-from extractors.watchlist import Watchlist, load_watchlist
+from extractors.watchlist import Watchlist, load_topics, load_watchlist
 from storage.db import open_database, transaction
 from storage.ledger import list_alerts, timeline
 
@@ -101,7 +102,7 @@ def _clip(text: str, width: int) -> str:
 
 def cmd_timeline(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    topics = {t.id for t in _watchlist(settings).topics}
+    topics = {t.id for t in load_topics(settings.topics_file)}
     sessions = open_database(settings.database_url)
     with transaction(sessions) as session:
         rows = timeline(session, args.topic)
@@ -156,24 +157,12 @@ def cmd_alerts_list(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from claimwatch.evaluate import devset_documents, evaluate, seed_documents
-    from claimwatch.settings import default_config_dir
-
     devset, pages = Path(args.devset), Path(args.pages)
     if not (devset / "labels").is_dir():
         raise CorpusError(f"no labels in {devset}/labels")
     if not pages.is_dir():
         raise CorpusError(f"pages folder not found: {pages} (the shared fundus corpus)")
-    config = default_config_dir()
-    root = config.parent
-    documents = devset_documents(devset, pages)
-    if (root / "tests" / "golden").is_dir():
-        documents += seed_documents(
-            root / "seeds",
-            root / "tests" / "golden",
-            config / "topics.yaml",
-            config / "actors.yaml",
-        )
+    documents = standard_documents(devset, pages, default_config_dir().parent)
     reports = evaluate(documents)
     if args.json:
         sys.stdout.write(_dumps({lang: r.as_dict() for lang, r in sorted(reports.items())}) + "\n")

@@ -118,6 +118,18 @@ def seed_documents(seeds: Path, golden: Path, topics: Path, actors: Path) -> lis
     return docs
 
 
+def standard_documents(devset: Path, pages: Path, root: Path) -> list[LabelledDocument]:
+    """The development set, plus the seeds with their golden claims when `root` has them."""
+    documents = devset_documents(devset, pages)
+    golden = root / "tests" / "golden"
+    if golden.is_dir():
+        config = root / "config"
+        documents += seed_documents(
+            root / "seeds", golden, config / "topics.yaml", config / "actors.yaml"
+        )
+    return documents
+
+
 def evaluate(documents: list[LabelledDocument]) -> dict[str, LanguageReport]:
     """Run the extractor on each document and compare with its labels."""
     reports: dict[str, LanguageReport] = defaultdict(LanguageReport)

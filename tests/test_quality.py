@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from claimwatch.evaluate import devset_documents, evaluate, seed_documents
+from claimwatch.evaluate import evaluate, standard_documents
 from extractors.article import load_document
-from tests.conftest import ROOT, SEEDS, SHARED
+from tests.conftest import ROOT, SHARED
 
 FUNDUS = SHARED / "corpora" / "fundus"
 DEVSET = ROOT / "devset"
@@ -19,13 +19,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def reports() -> dict:
-    documents = devset_documents(DEVSET, FUNDUS) + seed_documents(
-        SEEDS,
-        ROOT / "tests" / "golden",
-        ROOT / "config" / "topics.yaml",
-        ROOT / "config" / "actors.yaml",
-    )
-    return evaluate(documents)
+    return evaluate(standard_documents(DEVSET, FUNDUS, ROOT))
 
 
 def test_devset_is_large_enough() -> None:

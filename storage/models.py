@@ -36,6 +36,46 @@ class Source(Base):
     name: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(String(2000), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A feed's conditional-GET validators and the outcome of its last poll.
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str | None] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Page(Base):
+    """An article page to fetch, once: keyed by its canonical URL."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    published_hint: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Entry(Base):
+    """One item of one feed, known by its identity (guid, canonical link, or title and date)."""
+
+    __tablename__ = "entries"
+    __table_args__ = (UniqueConstraint("source_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    key: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str | None] = mapped_column(String(2000))
+    published: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id"), index=True)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Article(Base):
@@ -54,9 +94,22 @@ class Article(Base):
     published: Mapped[date] = mapped_column(Date, index=True)
     text: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # Syndicated copies point at the first article of their story and carry no claims.
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
+    signature: Mapped[list | None] = mapped_column(JSON)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     claims: Mapped[list[Claim]] = relationship(back_populates="article", order_by="Claim.position")
+
+
+class StoryBand(Base):
+    """One band of an article's text signature: articles sharing a band may be copies."""
+
+    __tablename__ = "story_bands"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    band: Mapped[str] = mapped_column(String(40), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
 
 
 class Claim(Base):

@@ -87,7 +87,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         article.url = entry.url or article.url
         article.outlet = entry.outlet or article.outlet
         with transaction(sessions) as session:
-            alerts = ingest(session, article, entry.published, watchlist)
+            alerts = ingest(session, article, entry.published, watchlist).alerts
         log.info("%s: %d new alerts", entry.path.name, len(alerts))
         for alert in alerts:
             sys.stdout.write(_dumps(alert) + "\n")

@@ -7,6 +7,7 @@ claims, changes and their alerts are written together or not at all.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -14,10 +15,23 @@ from sqlalchemy.orm import Session
 from alerts.changes import detect
 from alerts.payload import alert_payload
 from extractors.article import Article
-from extractors.claims import extract_claims
+from extractors.claims import Claim, extract_claims
+from extractors.signature import signature
 from extractors.watchlist import Watchlist
-from storage.ledger import ledger_for, record_changes, store_article
+from storage.ledger import article_key, find_article, ledger_for, record_changes, store_article
 from storage.models import Source
+from storage.stories import find_original, index_signature
+
+
+@dataclass
+class Ingested:
+    """What one article brought: its row, its claims, the alerts it raised."""
+
+    article_id: int
+    claims: list[Claim] = field(default_factory=list)
+    alerts: list[dict] = field(default_factory=list)
+    copy_of: int | None = None  # the story's first article, when this is a syndicated copy
+    known: bool = False  # stored before: nothing new
 
 
 def ingest(
@@ -26,18 +40,30 @@ def ingest(
     published: date,
     watchlist: Watchlist,
     source: Source | None = None,
-) -> list[dict]:
-    """Store the article and its claims; return the alerts its changes raise."""
+) -> Ingested:
+    """Store the article and its claims; return what it added and the alerts it raised."""
+    key = article_key(article)
+    existing = find_article(session, key)
+    if existing is not None:
+        return Ingested(article_id=existing.id, known=True)
+    sig = signature(article.text)
+    original = find_original(session, sig, key) if sig else None
+    if original is not None:
+        row, _ = store_article(session, article, [], published, source, sig, story=original)
+        return Ingested(article_id=row.id, copy_of=original.id)
     claims = extract_claims(article, watchlist)
-    _row, rows = store_article(session, article, claims, published, source)
+    row, rows = store_article(session, article, claims, published, source, sig)
+    if sig:
+        index_signature(session, row, sig)
     if not rows:
-        return []
+        return Ingested(article_id=row.id)
     titles = {topic.id: topic.title for topic in watchlist.topics}
     changes = detect(ledger_for(session, rows))
-    return record_changes(
+    alerts = record_changes(
         session,
         changes,
         lambda change, before, after: alert_payload(
             change, before, after, titles.get(change.topic, change.topic)
         ),
     )
+    return Ingested(article_id=row.id, claims=claims, alerts=alerts)

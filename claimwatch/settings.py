@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimwatch.errors import ConfigError
+from feeds.config import FeedsConfig, load_feeds_config
 
 DEFAULT_DB_FILE = "var/claimwatch.db"
 
@@ -28,6 +29,15 @@ class Settings:
     topics_file: Path
     actors_file: Path
     database_url: str
+    feeds_file: Path | None = None
+    defaults_dir: Path | None = None
+    env: dict[str, str] = field(default_factory=dict)  # the CLAIMWATCH_* variables at start
+
+    def feeds(self) -> FeedsConfig:
+        """feeds.yaml from the config folder (else the packaged example), env overrides applied."""
+        if self.feeds_file is None or not self.feeds_file.is_file():
+            raise ConfigError(f"no feeds.yaml in {self.config_dir} (see config/feeds.yaml)")
+        return load_feeds_config(self.feeds_file, self.env)
 
     @classmethod
     def load(
@@ -62,4 +72,7 @@ class Settings:
             topics_file=pick(topics_file, "topics"),
             actors_file=pick(actors_file, "actors"),
             database_url=url,
+            feeds_file=pick(None, "feeds"),
+            defaults_dir=defaults,
+            env={k: v for k, v in env.items() if k.startswith("CLAIMWATCH_")},
         )

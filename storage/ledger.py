@@ -45,8 +45,12 @@ def store_article(
     claims: list[ClaimDoc],
     published: date,
     source: Source | None = None,
+    signature: list[int] | None = None,
+    story: Article | None = None,
 ) -> tuple[Article, list[Claim]]:
-    """Store an article and its claims; an article already stored is left as it is."""
+    """Store an article and its claims; an article already stored is left as it is.
+
+    A syndicated copy names its story's first article and keeps no claims of its own."""
     key = article_key(doc)
     existing = find_article(session, key)
     if existing is not None:
@@ -62,9 +66,13 @@ def store_article(
         published=published,
         text=doc.text,
         content_hash=content_hash(doc.text),
+        signature=signature,
+        story_id=story.id if story else None,
     )
     session.add(row)
     session.flush()
+    if story is not None:
+        return row, []
     rows = [
         Claim(
             article_id=row.id,

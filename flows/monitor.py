@@ -1,0 +1,82 @@
+"""The `monitor` flow: one pass over the feeds. It only composes the tasks in tasks.py.
+
+Feeds are fetched at once (a task each), then parsed and stored; the pages due are
+fetched in batches, the next batch while the last one is extracted, so at most two
+batches of pages are in memory. The run ends Failed when every feed failed, and
+Completed, with the failures listed in its artifacts, when only some did.
+"""
+
+from __future__ import annotations
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.states import Completed, Failed, State
+
+from claimwatch.settings import Settings
+from extractors.watchlist import load_watchlist
+from feeds.client import Client
+from feeds.guard import Policy
+from flows import report
+from flows.outcomes import PassReport
+from flows.tasks import (
+    fetch_feed,
+    fetch_pages,
+    ingest_pages,
+    load_validators,
+    plan_pages,
+    read_feed,
+)
+
+
+@flow(
+    name="monitor", description="Poll the feeds, extract new articles, record claims and changes."
+)
+def monitor(config_dir: str | None = None) -> State:
+    """One monitoring pass over DIR/feeds.yaml (the database comes from the environment)."""
+    logger = get_run_logger()
+    settings = Settings.load(config_dir=config_dir)
+    config = settings.feeds()
+    watchlist = load_watchlist(settings.topics_file, settings.actors_file)
+    options = config.fetch
+    result = PassReport()
+    with Client(options) as client:
+        known = load_validators(settings.database_url, [f.url for f in config.feeds])
+        # The fetch tasks run in worker threads, where Prefect cannot interrupt them: their
+        # time is bounded by the client's per-request deadline instead of a task timeout.
+        fetch = fetch_feed.with_options(
+            retries=options.feed_retries, retry_delay_seconds=options.feed_retry_delay
+        )
+        fetches = [fetch.submit(feed, client, *known[feed.url]) for feed in config.feeds]
+        for feed, future in zip(config.feeds, fetches, strict=True):
+            outcome = future.result(raise_on_failure=False)
+            result.feeds.append(read_feed(feed, outcome, settings.database_url))
+
+        due = plan_pages(settings.database_url, options.max_pages)
+        batches = [due[i : i + options.batch_size] for i in range(0, len(due), options.batch_size)]
+        policies = {f.url: Policy.for_feed(f.url, f.allow_private) for f in config.feeds}
+        feeds = {f.url: f for f in config.feeds}
+        upcoming = fetch_pages.submit(batches[0], client, policies) if batches else None
+        for index in range(len(batches)):
+            fetched = upcoming.result()
+            if index + 1 < len(batches):
+                upcoming = fetch_pages.submit(batches[index + 1], client, policies)
+            pages = ingest_pages(fetched, settings.database_url, watchlist, feeds, options)
+            result.pages.extend(pages)
+
+    create_markdown_artifact(
+        markdown=report.markdown(result), key="claimwatch-pass", description="Claims and changes"
+    )
+    create_table_artifact(
+        table=report.feed_table(result), key="claimwatch-feeds", description="Per feed"
+    )
+    failed = result.failed_feeds
+    summary = (
+        f"{len(result.feeds) - len(failed)}/{len(result.feeds)} feeds read, "
+        f"{sum(p.status == 'new' for p in result.pages)} new articles, "
+        f"{len(result.alerts)} alerts"
+    )
+    logger.info(summary)
+    if failed and len(failed) == len(result.feeds):
+        reasons = "; ".join(f"{f.name}: {f.error}" for f in failed)
+        return Failed(message=f"every feed failed: {reasons}", data=result)
+    return Completed(message=summary, data=result)

@@ -1,0 +1,222 @@
+"""The monitor's tasks: network I/O in some, parsing and storage in others, so each retries alone.
+
+Work is batched: a task per feed, a task per batch of pages, never one per article.
+Sessions are opened here, at the task boundary, one transaction per feed or page.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cache
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy.orm import Session, sessionmaker
+
+from claimwatch.pipeline import ingest
+from extractors.article import from_html
+from extractors.errors import ExtractionError
+from extractors.watchlist import Watchlist
+from feeds.client import Client, Fetched
+from feeds.config import FeedSpec, FetchOptions
+from feeds.errors import ContentError, FetchError
+from feeds.guard import Policy
+from feeds.parse import parse_feed
+from flows.outcomes import FeedOutcome, PageOutcome
+from storage.db import open_database, transaction
+from storage.feeds import (
+    DuePage,
+    due_pages,
+    feed_source,
+    mark_page_done,
+    mark_page_failed,
+    record_entries,
+    record_poll,
+    validators,
+)
+
+FEED_TYPES = (
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
+)
+PAGE_TYPES = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+
+
+@dataclass
+class PageFetch:
+    """A page's bytes, or why they could not be fetched."""
+
+    page: DuePage
+    fetched: Fetched | None = None
+    error: str | None = None
+
+
+@cache
+def sessions_for(database_url: str) -> sessionmaker[Session]:
+    """One migrated engine per database and process, opened on first use."""
+    return open_database(database_url)
+
+
+def is_transient(_task: object, _run: object, state: object) -> bool:
+    """Retry a feed fetch only when trying again soon may help (timeouts, 5xx)."""
+    exc = state.result(raise_on_failure=False)  # type: ignore[attr-defined]
+    return isinstance(exc, FetchError) and exc.transient
+
+
+@task(cache_policy=NO_CACHE, timeout_seconds=60)
+def load_validators(database_url: str, urls: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """The stored ETag and Last-Modified of each feed."""
+    with transaction(sessions_for(database_url)) as session:
+        return {url: validators(session, url) for url in urls}
+
+
+@task(cache_policy=NO_CACHE, retry_condition_fn=is_transient)
+def fetch_feed(feed: FeedSpec, client: Client, etag: str | None, modified: str | None) -> Fetched:
+    """GET the feed, conditionally when validators are known (I/O only)."""
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if modified:
+        headers["If-Modified-Since"] = modified
+    policy = Policy.for_feed(feed.url, feed.allow_private)
+    return client.get(feed.url, policy, accept=FEED_TYPES, headers=headers)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, timeout_seconds=120)
+def read_feed(feed: FeedSpec, outcome: Fetched | BaseException, database_url: str) -> FeedOutcome:
+    """Parse the fetched feed and store its new entries; record a failure with its reason."""
+    logger = get_run_logger()
+    with transaction(sessions_for(database_url)) as session:
+        source = feed_source(session, feed.name, feed.url)
+        if isinstance(outcome, BaseException):
+            reason = _reason(outcome)
+            record_poll(session, source, "failed", reason)
+            logger.warning("feed %s failed: %s", feed.name, reason)
+            return FeedOutcome(feed.name, feed.url, "failed", error=reason)
+        if outcome.not_modified:
+            record_poll(session, source, "not_modified")
+            return FeedOutcome(feed.name, feed.url, "not_modified")
+        try:
+            parsed = parse_feed(outcome.body, outcome.url, outcome.content_type)
+        except ContentError as exc:
+            record_poll(session, source, "failed", str(exc))
+            logger.warning("feed %s failed: %s", feed.name, exc)
+            return FeedOutcome(feed.name, feed.url, "failed", error=str(exc))
+        new = record_entries(session, source, parsed.entries)
+        record_poll(session, source, "ok", parsed.problem, outcome.etag, outcome.last_modified)
+        if parsed.problem:
+            logger.warning("feed %s is malformed but usable: %s", feed.name, parsed.problem)
+        logger.info("feed %s: %d entries, %d new", feed.name, len(parsed.entries), new)
+        return FeedOutcome(
+            feed.name, feed.url, "ok", len(parsed.entries), new, problem=parsed.problem
+        )
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, timeout_seconds=60)
+def plan_pages(database_url: str, limit: int) -> list[DuePage]:
+    """The pages to fetch in this pass: new ones and failed ones whose wait is over."""
+    with transaction(sessions_for(database_url)) as session:
+        return due_pages(session, datetime.now(UTC), limit)
+
+
+@task(cache_policy=NO_CACHE)
+def fetch_pages(
+    pages: list[DuePage], client: Client, policies: dict[str, Policy]
+) -> list[PageFetch]:
+    """Fetch a batch of pages, several hosts at once; a failure stays with its page (I/O only)."""
+
+    def one(page: DuePage) -> PageFetch:
+        policy = policies.get(page.feed_url, Policy())
+        try:
+            fetched = client.get(page.url, policy, accept=PAGE_TYPES)
+        except FetchError as exc:
+            return PageFetch(page, error=str(exc))
+        kind = fetched.content_type.split(";")[0].strip().lower()
+        if kind not in HTML_TYPES:
+            return PageFetch(page, error=f"{page.url}: not an HTML page ({kind})")
+        return PageFetch(page, fetched=fetched)
+
+    with ThreadPoolExecutor(max_workers=client.options.concurrency) as pool:
+        return list(pool.map(one, pages))
+
+
+@task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5, timeout_seconds=900)
+def ingest_pages(
+    fetches: list[PageFetch],
+    database_url: str,
+    watchlist: Watchlist,
+    feeds: dict[str, FeedSpec],
+    options: FetchOptions,
+) -> list[PageOutcome]:
+    """Extract each fetched page and run it through the pipeline, one transaction per page."""
+    logger = get_run_logger()
+    sessions = sessions_for(database_url)
+    outcomes = []
+    for item in fetches:
+        feed = feeds.get(item.page.feed_url)
+        try:
+            outcome = _ingest_one(sessions, item, watchlist, feed, options)
+        except Exception as exc:  # noqa: BLE001 - one page's bug must not sink the batch
+            logger.exception("page %s: internal error", item.page.url)
+            item.fetched, item.error = None, f"{item.page.url}: internal error: {exc!r}"[:500]
+            outcome = _ingest_one(sessions, item, watchlist, feed, options)
+        if outcome.status in ("failed", "gave_up"):
+            logger.warning("page %s: %s", outcome.status, outcome.reason)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _ingest_one(
+    sessions: sessionmaker[Session],
+    item: PageFetch,
+    watchlist: Watchlist,
+    feed: FeedSpec | None,
+    options: FetchOptions,
+) -> PageOutcome:
+    page = item.page
+    error = item.error
+    article = None
+    if item.fetched is not None:
+        try:
+            article = from_html(item.fetched.body, url=page.url)
+        except ExtractionError as exc:
+            error = f"{page.url}: {exc}"
+    if article is None:
+        with transaction(sessions) as session:
+            status = mark_page_failed(
+                session, page.id, error or "unknown", options.max_attempts, options.retry_backoff
+            )
+        return PageOutcome(page.url, page.feed_url, status, reason=error)
+    if article.language == "und" and feed and feed.language:
+        article.language = feed.language
+    article.outlet = article.outlet or (feed.name if feed else None)
+    published = article.published or _hint_date(page) or datetime.now(UTC).date()
+    with transaction(sessions) as session:
+        source = feed_source(session, feed.name, feed.url) if feed else None
+        result = ingest(session, article, published, watchlist, source)
+        mark_page_done(session, page.id, result.article_id)
+    status = "copy" if result.copy_of else "known" if result.known else "new"
+    claims = [
+        {**claim.as_dict(), "url": page.url, "outlet": article.outlet} for claim in result.claims
+    ]
+    return PageOutcome(
+        page.url,
+        page.feed_url,
+        status,
+        title=article.title,
+        outlet=article.outlet,
+        published=published.isoformat(),
+        claims=claims,
+        alerts=result.alerts,
+    )
+
+
+def _hint_date(page: DuePage) -> date | None:
+    return page.published_hint.date() if page.published_hint else None
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

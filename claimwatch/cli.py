@@ -12,14 +12,15 @@ import sys
 from collections.abc import Sequence
 
 from claimwatch import __version__
+from claimwatch.alert_commands import cmd_alerts_list, cmd_alerts_send, cmd_alerts_test
 from claimwatch.commands import (
-    cmd_alerts_list,
     cmd_evaluate,
     cmd_extract,
     cmd_replay,
     cmd_timeline,
 )
 from claimwatch.errors import ClaimwatchError
+from claimwatch.service import cmd_run, cmd_serve
 
 log = logging.getLogger("claimwatch")
 
@@ -111,8 +112,38 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(timeline)
     timeline.set_defaults(func=cmd_timeline)
 
+    run = _command(
+        sub,
+        "run",
+        "Run one monitoring pass over DIR/feeds.yaml in-process; print new alerts as JSON lines.",
+        "claimwatch run --config ~/claimwatch-config --db sqlite:///var/claimwatch.db",
+    )
+    _watch_options(run)
+    _db_option(run)
+    run.set_defaults(func=cmd_run)
+
+    serve = _command(
+        sub,
+        "serve",
+        "Serve the monitor on its schedule as a Prefect deployment (starts a local Prefect "
+        "server with its dashboard unless PREFECT_API_URL is set).",
+        "claimwatch serve --config config --now",
+    )
+    serve.add_argument("--now", action="store_true", help="also start a pass right away")
+    serve.add_argument("--host", default="127.0.0.1", help="local Prefect server host")
+    serve.add_argument("--port", type=int, default=4200, help="local Prefect server port")
+    serve.add_argument(
+        "--prefect-home", default="var/prefect", metavar="DIR", help="local Prefect server data"
+    )
+    _watch_options(serve)
+    _db_option(serve)
+    serve.set_defaults(func=cmd_serve)
+
     alerts = _command(
-        sub, "alerts", "Inspect the alert outbox.", "claimwatch alerts list --status pending --json"
+        sub,
+        "alerts",
+        "The alert outbox: list it, test the routes, send what is pending.",
+        "claimwatch alerts list --status pending --json",
     )
     alerts_sub = alerts.add_subparsers(
         dest="alerts_command", metavar="ACTION", parser_class=_Parser
@@ -121,14 +152,41 @@ def build_parser() -> argparse.ArgumentParser:
     alerts_list = _command(
         alerts_sub,
         "list",
-        "List alerts with their status (pending, delivered, failed).",
-        "claimwatch alerts list --json",
+        "List alerts with their status (pending, delivered, failed) and each route's outcome.",
+        "claimwatch alerts list --status failed --json",
     )
     alerts_list.add_argument("--status", choices=("pending", "delivered", "failed"))
-    alerts_list.add_argument("--json", action="store_true", help="one JSON object per alert")
+    alerts_list.add_argument(
+        "--json", action="store_true", help="one JSON object per alert, with its routes"
+    )
     _watch_options(alerts_list)
     _db_option(alerts_list)
     alerts_list.set_defaults(func=cmd_alerts_list)
+    alerts_test = _command(
+        alerts_sub,
+        "test",
+        "Send a test message to every URL of every route (DIR/alerts.yaml, "
+        "$CLAIMWATCH_ALERT_URLS) and print each result; exit 1 if any failed.",
+        "claimwatch alerts test --config ~/claimwatch-config",
+    )
+    _watch_options(alerts_test)
+    alerts_test.set_defaults(func=cmd_alerts_test)
+    alerts_send = _command(
+        alerts_sub,
+        "send",
+        "Deliver the pending alerts once (no Prefect): a line per route; exit 1 if a send failed.",
+        "claimwatch alerts send --config ~/claimwatch-config --db sqlite:///var/claimwatch.db",
+    )
+    alerts_send.add_argument(
+        "--max-attempts",
+        type=int,
+        default=5,
+        metavar="N",
+        help="give a delivery up after N failed attempts (default: 5)",
+    )
+    _watch_options(alerts_send)
+    _db_option(alerts_send)
+    alerts_send.set_defaults(func=cmd_alerts_send)
     evaluate = _command(
         sub,
         "evaluate",

@@ -28,8 +28,6 @@ from feeds.errors import (
 )
 from feeds.guard import Policy, Target, check
 
-_CHUNK = 64 * 1024
-
 
 @dataclass
 class Fetched:
@@ -165,7 +163,7 @@ class Client:
         parts: list[bytes] = []
         size = 0
         try:
-            for raw in response.iter_raw(_CHUNK):
+            for raw in response.iter_raw():  # as it arrives: a trickle must meet the deadline
                 for piece in decoder.pieces(raw, cap - size + 1):
                     size += len(piece)
                     if size > cap:

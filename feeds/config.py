@@ -166,12 +166,12 @@ def _fetch_options(data: object, path: Path) -> FetchOptions:
         where = f"{path}: fetch.{key}"
         if key not in known:
             raise ConfigError(f"{where}: unknown option (known: {', '.join(known)})")
-        default = getattr(FetchOptions, key)
-        if isinstance(default, str):
+        kind = str(known[key].type)
+        if kind == "str":
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"{where}: a non-empty string is required")
             values[key] = value
-        elif isinstance(default, int):
+        elif kind == "int":
             least = 0 if key == "feed_retries" else 1
             if not isinstance(value, int) or isinstance(value, bool) or value < least:
                 raise ConfigError(f"{where}: a whole number >= {least} is required, got {value!r}")

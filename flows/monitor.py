@@ -31,10 +31,14 @@ from flows.tasks import (
 @flow(
     name="monitor", description="Poll the feeds, extract new articles, record claims and changes."
 )
-def monitor(config_dir: str | None = None) -> State:
+def monitor(
+    config_dir: str | None = None, topics_file: str | None = None, actors_file: str | None = None
+) -> State:
     """One monitoring pass over DIR/feeds.yaml (the database comes from the environment)."""
     logger = get_run_logger()
-    settings = Settings.load(config_dir=config_dir)
+    settings = Settings.load(
+        config_dir=config_dir, topics_file=topics_file, actors_file=actors_file
+    )
     config = settings.feeds()
     watchlist = load_watchlist(settings.topics_file, settings.actors_file)
     options = config.fetch

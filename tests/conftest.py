@@ -74,3 +74,26 @@ def run_cli(
         env=full_env,
         timeout=300,
     )
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[str]:
+    """Prefect's own test harness (a temporary API and database), started once per session."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield str(PREFECT_API_URL.value())
+
+
+def write_feeds(folder: Path, feeds: list[dict], **fetch: object) -> Path:
+    """A config folder whose feeds.yaml lists the feeds; fetch options for fast tests."""
+    import yaml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    options = {"host_delay": "0s", "retry_backoff": "0s", "feed_retry_delay": "0.1s", **fetch}
+    (folder / "feeds.yaml").write_text(
+        yaml.safe_dump({"feeds": feeds, "fetch": options}), encoding="utf-8"
+    )
+    return folder

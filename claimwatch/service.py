@@ -1,0 +1,89 @@
+"""`claimwatch run` (one pass, in-process) and `claimwatch serve` (the scheduled service)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from claimwatch.errors import ClaimwatchError
+from claimwatch.settings import Settings
+
+
+class RunFailed(ClaimwatchError):
+    """The monitoring pass ended Failed (every feed failed, or an error stopped it)."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.load(
+        config_dir=args.config,
+        topics_file=args.topics,
+        actors_file=args.actors,
+        database_url=args.db,
+    )
+    settings.feeds()  # a wrong feeds.yaml is one clear error before Prefect starts
+    # The flow reads the database URL from the environment, never from its parameters.
+    os.environ["CLAIMWATCH_DATABASE_URL"] = settings.database_url
+    return settings
+
+
+def _parameters(settings: Settings, args: argparse.Namespace) -> dict[str, str | None]:
+    return {
+        "config_dir": str(settings.config_dir.resolve()),
+        "topics_file": str(Path(args.topics).resolve()) if args.topics else None,
+        "actors_file": str(Path(args.actors).resolve()) if args.actors else None,
+    }
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    from flows.monitor import monitor  # Prefect is imported only by the commands that need it
+
+    state = monitor(**_parameters(settings, args), return_state=True)
+    if state.is_failed():
+        raise RunFailed(f"the pass failed: {state.message}")
+    report = state.result()
+    for alert in report.alerts:
+        sys.stdout.write(json.dumps(alert, ensure_ascii=False, default=str) + "\n")
+    print(f"claimwatch: {state.message}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    schedule = settings.feeds().schedule
+    from prefect import serve
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.deployments import deployments
+    from flows.server import start_local_server, stop
+
+    server = None
+    api = os.environ.get("PREFECT_API_URL")
+    if not api:
+        api = f"http://{args.host}:{args.port}/api"
+        print(f"claimwatch: starting a local Prefect server on {api} ...", file=sys.stderr)
+        server = start_local_server(args.host, args.port, Path(args.prefect_home))
+        os.environ["PREFECT_API_URL"] = api
+    dashboard = api.removesuffix("/api")
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: api}):
+            planned = deployments(schedule, **_parameters(settings, args))
+            if args.now:
+                for deployment in planned:
+                    deployment_id = deployment.apply()
+                    with get_client(sync_client=True) as client:
+                        client.create_flow_run_from_deployment(deployment_id)
+            print(
+                f"claimwatch: serving monitor/{planned[0].name}, {schedule.describe()}; "
+                f"dashboard at {dashboard} (Ctrl-C stops)",
+                file=sys.stderr,
+            )
+            serve(*planned, print_starting_message=False)
+    finally:
+        if server is not None:
+            stop(server)
+    return 0

@@ -1,0 +1,202 @@
+"""The monitor flow against a real news site on 127.0.0.1, through Prefect's test harness."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from flows.monitor import monitor
+from storage.db import open_database, transaction
+from storage.models import Article, Claim, Page, Source
+from tests.conftest import SEEDS, write_feeds
+from tests.localsite import LocalSite, article_page, seed_articles
+
+
+@pytest.fixture
+def site() -> LocalSite:
+    with LocalSite(seed_articles(SEEDS)) as running:
+        yield running
+
+
+def _pass(config: Path, url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("CLAIMWATCH_DATABASE_URL", url)
+    return monitor(config_dir=str(config), return_state=True)
+
+
+def test_three_passes_fetch_each_page_once(
+    prefect_api: str,
+    site: LocalSite,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = write_feeds(
+        tmp_path / "config",
+        [
+            {"name": "rss", "url": site.url("/rss.xml")},
+            {"name": "atom", "url": site.url("/atom.xml")},
+        ],
+    )
+    site.visible = 2
+    first = _pass(config, database_url, monkeypatch)
+    assert first.is_completed(), first.message
+    assert sorted(p.status for p in first.result().pages) == ["new", "new"]
+
+    site.visible = 5
+    second = _pass(config, database_url, monkeypatch)
+    assert second.is_completed(), second.message
+    assert [p.status for p in second.result().pages] == ["new"] * 3
+    pages = [path for path in site.hits if path.startswith("/news/")]
+    assert len(pages) == 5 and all(site.hits[path] == 1 for path in pages)
+
+    with transaction(open_database(database_url)) as session:
+        confirms = session.scalars(
+            select(Claim).where(Claim.group == "russia", Claim.stance == "confirm")
+        ).all()
+        assert confirms, "after the second pass the ledger holds Russia's confirmation"
+        assert all(c.article.url.startswith(site.base) for c in confirms)
+    assert any(
+        a["kind"] == "stance_change" and a["after"]["stance"] == "confirm"
+        for a in first.result().alerts + second.result().alerts
+        if a["group"] == "russia"
+    )
+
+    site.reset_hits()
+    third = _pass(config, database_url, monkeypatch)
+    assert third.is_completed(), third.message
+    report = third.result()
+    assert report.pages == [] and report.alerts == []
+    assert [f.status for f in report.feeds] == ["not_modified", "not_modified"]
+    assert set(site.hits) == {"/rss.xml", "/atom.xml"}
+    for _path, headers in site.requests:
+        assert "if-none-match" in headers or "if-modified-since" in headers
+
+
+def test_broken_feeds_and_pages_fail_alone(
+    prefect_api: str,
+    site: LocalSite,
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.localsite import closed_port
+
+    elsewhere = f"http://127.0.0.1:{closed_port()}/admin"
+    site.add_redirect("/go/loopback", elsewhere)
+    site.add_redirect("/go/metadata", "http://169.254.169.254/latest/meta-data/")
+    site.add_feed(
+        "/traps.xml",
+        [
+            ("Weiterleitung nach innen", site.url("/go/loopback")),
+            ("Metadaten", site.url("/go/metadata")),
+            ("Endlose Seite", site.url("/broken/slow.html")),
+            ("Bombe", site.url("/broken/gzip-bomb.html")),
+            ("Direkt nach innen", elsewhere),
+        ],
+    )
+    config = write_feeds(
+        tmp_path / "config",
+        [
+            {"name": "seeds", "url": site.url("/rss.xml")},
+            {"name": "down", "url": f"http://127.0.0.1:{closed_port()}/feed.xml"},
+            {"name": "not-xml", "url": site.url("/broken/not-xml")},
+            {"name": "huge", "url": site.url("/broken/huge.xml")},
+            {"name": "traps", "url": site.url("/traps.xml")},
+        ],
+        deadline="3s",
+        read_timeout="2s",
+        max_bytes=2_000_000,
+        feed_retries=1,
+    )
+    state = _pass(config, sqlite_url, monkeypatch)
+    assert state.is_completed(), state.message
+    report = state.result()
+    feeds = {f.name: f for f in report.feeds}
+    assert feeds["seeds"].status == "ok" and feeds["traps"].status == "ok"
+    assert "connection refused" in feeds["down"].error
+    assert "not an RSS or Atom feed" in feeds["not-xml"].error
+    assert "larger than 2000000 bytes" in feeds["huge"].error
+    pages = {p.url.rsplit("/", 1)[-1]: p for p in report.pages}
+    assert "loopback address" in pages["loopback"].reason
+    assert "metadata" in pages["metadata"].reason
+    assert "deadline" in pages["slow.html"].reason
+    assert "larger than" in pages["gzip-bomb.html"].reason
+    assert "loopback address" in pages["admin"].reason
+    assert sum(p.status == "new" for p in report.pages) == 3  # the seed feed's articles
+
+    with transaction(open_database(sqlite_url)) as session:
+        stored = {s.name: s for s in session.scalars(select(Source))}
+        assert stored["down"].status == "failed" and "refused" in stored["down"].error
+        failed = session.scalars(select(Page).where(Page.status == "failed")).all()
+        assert len(failed) == 5 and all(p.error and p.next_attempt_at for p in failed)
+
+
+def test_private_links_pass_only_for_allow_private_feeds(
+    prefect_api: str,
+    site: LocalSite,
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with LocalSite(seed_articles(SEEDS)[:1]) as intranet:
+        page = intranet.url(f"/news/{intranet.articles[0].slug}.html")
+        site.add_feed("/intranet.xml", [("Intern", page)])
+        config = write_feeds(
+            tmp_path / "config",
+            [{"name": "intranet", "url": site.url("/intranet.xml"), "allow_private": True}],
+        )
+        state = _pass(config, sqlite_url, monkeypatch)
+    assert state.is_completed(), state.message
+    assert [p.status for p in state.result().pages] == ["new"]
+
+
+def test_every_feed_failing_fails_the_run(
+    prefect_api: str, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.localsite import closed_port
+
+    config = write_feeds(
+        tmp_path / "config",
+        [{"name": "down", "url": f"http://127.0.0.1:{closed_port()}/rss.xml"}],
+        feed_retries=0,
+    )
+    state = _pass(config, sqlite_url, monkeypatch)
+    assert state.is_failed()
+    assert "every feed failed" in state.message and "connection refused" in state.message
+
+
+def test_syndicated_copies_are_one_story(
+    prefect_api: str,
+    site: LocalSite,
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = site.articles[-1]
+    wire = replace(original, outlet="Wire Daily", paragraphs=original.paragraphs[:-1])
+    stamp = datetime.combine(original.published, time(9), UTC)
+    copy = article_page(wire, site.url("/wire/copy.html"), stamp, related=[])
+    site.add_page("/wire/copy.html", copy.encode())
+    site.add_feed("/wire.xml", [("Copy", site.url("/wire/copy.html"))])
+    site.visible = len(site.articles)
+    config = write_feeds(
+        tmp_path / "config",
+        [
+            {"name": "rss", "url": site.url("/rss.xml")},
+            {"name": "wire", "url": site.url("/wire.xml")},
+        ],
+    )
+    state = _pass(config, sqlite_url, monkeypatch)
+    assert state.is_completed(), state.message
+    statuses = sorted(p.status for p in state.result().pages)
+    assert statuses.count("copy") == 1
+    with transaction(open_database(sqlite_url)) as session:
+        row = session.scalars(
+            select(Article).where(Article.url == site.url("/wire/copy.html"))
+        ).one()
+        assert row.story_id is not None and row.claims == []
+        assert session.get(Article, row.story_id).claims, "the first copy keeps the claims"

@@ -90,7 +90,7 @@ def from_html(html: bytes | str, url: str | None = None, **meta: object) -> Arti
                 include_tables=False,
                 include_images=False,
                 with_metadata=False,
-                deduplicate=True,
+                deduplicate=False,  # True keeps a process-wide cache: a second copy of a text would vanish
                 favor_recall=favor_recall,
             )
             or ""

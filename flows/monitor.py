@@ -50,7 +50,10 @@ def monitor(
         fetch = fetch_feed.with_options(
             retries=options.feed_retries, retry_delay_seconds=options.feed_retry_delay
         )
-        fetches = [fetch.submit(feed, client, *known[feed.url]) for feed in config.feeds]
+        fetches = [
+            fetch.submit(feed, client, *known[feed.url], options.feed_retries)
+            for feed in config.feeds
+        ]
         for feed, future in zip(config.feeds, fetches, strict=True):
             outcome = future.result(raise_on_failure=False)
             result.feeds.append(read_feed(feed, outcome, settings.database_url))

@@ -13,6 +13,7 @@ from functools import cache
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import task_run
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.pipeline import ingest
@@ -59,10 +60,11 @@ def sessions_for(database_url: str) -> sessionmaker[Session]:
     return open_database(database_url)
 
 
-def is_transient(_task: object, _run: object, state: object) -> bool:
-    """Retry a feed fetch only when trying again soon may help (timeouts, 5xx)."""
-    exc = state.result(raise_on_failure=False)  # type: ignore[attr-defined]
-    return isinstance(exc, FetchError) and exc.transient
+@dataclass(frozen=True)
+class FeedFailure:
+    """Why a feed could not be fetched, after its retries."""
+
+    reason: str
 
 
 @task(cache_policy=NO_CACHE, timeout_seconds=60)
@@ -72,26 +74,38 @@ def load_validators(database_url: str, urls: list[str]) -> dict[str, tuple[str |
         return {url: validators(session, url) for url in urls}
 
 
-@task(cache_policy=NO_CACHE, retry_condition_fn=is_transient)
-def fetch_feed(feed: FeedSpec, client: Client, etag: str | None, modified: str | None) -> Fetched:
-    """GET the feed, conditionally when validators are known (I/O only)."""
+@task(cache_policy=NO_CACHE)
+def fetch_feed(
+    feed: FeedSpec, client: Client, etag: str | None, modified: str | None, retries: int
+) -> Fetched | FeedFailure:
+    """GET the feed, conditionally when validators are known (I/O only).
+
+    A transient error (timeout, 5xx) is raised while retries are left, so Prefect retries
+    the task after its delay; after that, or for a lasting error, the failure is returned."""
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
     policy = Policy.for_feed(feed.url, feed.allow_private)
-    return client.get(feed.url, policy, accept=FEED_TYPES, headers=headers)
+    try:
+        return client.get(feed.url, policy, accept=FEED_TYPES, headers=headers)
+    except FetchError as exc:
+        if exc.transient and task_run.run_count <= retries:
+            raise
+        return FeedFailure(str(exc))
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, timeout_seconds=120)
-def read_feed(feed: FeedSpec, outcome: Fetched | BaseException, database_url: str) -> FeedOutcome:
+def read_feed(
+    feed: FeedSpec, outcome: Fetched | FeedFailure | BaseException, database_url: str
+) -> FeedOutcome:
     """Parse the fetched feed and store its new entries; record a failure with its reason."""
     logger = get_run_logger()
     with transaction(sessions_for(database_url)) as session:
         source = feed_source(session, feed.name, feed.url)
-        if isinstance(outcome, BaseException):
-            reason = _reason(outcome)
+        if not isinstance(outcome, Fetched):
+            reason = outcome.reason if isinstance(outcome, FeedFailure) else _reason(outcome)
             record_poll(session, source, "failed", reason)
             logger.warning("feed %s failed: %s", feed.name, reason)
             return FeedOutcome(feed.name, feed.url, "failed", error=reason)

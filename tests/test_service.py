@@ -1,0 +1,229 @@
+"""`claimwatch run` and `claimwatch serve` as a user runs them, against a local news site."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.conftest import POSTGRES_ENV, ROOT, SEEDS, run_cli, write_feeds
+from tests.localsite import LocalSite, seed_articles
+
+
+@pytest.fixture
+def site() -> Iterator[LocalSite]:
+    with LocalSite(seed_articles(SEEDS)) as running:
+        yield running
+
+
+def _site_config(site: LocalSite, folder: Path) -> Path:
+    return write_feeds(
+        folder,
+        [
+            {"name": "rss", "url": site.url("/rss.xml")},
+            {"name": "atom", "url": site.url("/atom.xml")},
+        ],
+    )
+
+
+def test_run_prints_alerts_once_and_fetches_nothing_twice(
+    prefect_api: str, site: LocalSite, sqlite_url: str, tmp_path: Path
+) -> None:
+    config = _site_config(site, tmp_path / "config")
+    env = {"PREFECT_API_URL": prefect_api}
+    first = run_cli("run", "--config", str(config), "--db", sqlite_url, env=env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    alerts = [json.loads(line) for line in first.stdout.splitlines()]
+    assert any(
+        a["kind"] == "stance_change"
+        and a["group"] == "russia"
+        and a["after"]["stance"] == "confirm"
+        for a in alerts
+    )
+    assert {"kind", "topic", "actor", "group", "severity", "before", "after"} <= set(alerts[0])
+    pages = {path: n for path, n in site.hits.items() if path.startswith("/news/")}
+    assert len(pages) == 5 and set(pages.values()) == {1}
+
+    second = run_cli("run", "--config", str(config), "--db", sqlite_url, env=env)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert second.stdout == ""
+    assert {path: n for path, n in site.hits.items() if path.startswith("/news/")} == pages
+
+
+def test_run_with_every_feed_down_is_one_error_line(
+    prefect_api: str, sqlite_url: str, tmp_path: Path
+) -> None:
+    from tests.localsite import closed_port
+
+    config = write_feeds(
+        tmp_path / "config",
+        [{"name": "down", "url": f"http://127.0.0.1:{closed_port()}/rss.xml"}],
+        feed_retries=0,
+    )
+    done = run_cli(
+        "run", "--config", str(config), "--db", sqlite_url, env={"PREFECT_API_URL": prefect_api}
+    )
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("claimwatch: error: the pass failed: every feed failed: down:")
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("feeds:\n  - name: x\n", "feeds[0].url: an http(s) URL is required"),
+        ("feeds:\n  - url: ftp://example.org/feed\n", "feeds[0].url: an http(s) URL is required"),
+        ("feeds: []\n", "feeds: a non-empty list"),
+        ("feeds:\n  - url: https://example.org/f\nschedule: {interval: 1s}\n", "schedule.interval"),
+        ("feeds:\n  - url: https://example.org/f\nfetch: {deadline: soon}\n", "fetch.deadline"),
+        (
+            "feeds:\n  - url: https://example.org/f\n    allow_private: yes please\n",
+            "allow_private",
+        ),
+        ("feeds: [\n", "not valid YAML"),
+    ],
+)
+def test_a_wrong_feeds_file_is_one_error_naming_file_and_key(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    (tmp_path / "feeds.yaml").write_text(text, encoding="utf-8")
+    done = run_cli("run", "--config", str(tmp_path), "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert str(tmp_path / "feeds.yaml") in done.stderr and expected in done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(what: str, check, timeout: float = 120.0):  # noqa: ANN001, ANN202
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def prefect_database() -> Iterator[str]:
+    """A PostgreSQL database of its own for the Prefect server, as in docker-compose."""
+    admin = os.environ.get(POSTGRES_ENV)
+    if not admin:
+        pytest.skip(f"{POSTGRES_ENV} is not set: run the tests with `make test`")
+    plain = make_url(admin).set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"prefect_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield (
+        make_url(plain)
+        .set(drivername="postgresql+asyncpg", database=name)
+        .render_as_string(hide_password=False)
+    )
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _healthy(api: str) -> bool:
+    try:
+        return httpx.get(f"{api}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.mark.postgres
+def test_serve_topology_without_docker(
+    site: LocalSite, postgres_url: str, prefect_database: str, tmp_path: Path
+) -> None:
+    """PostgreSQL + `prefect server start` + `claimwatch serve`, all on loopback; a run
+    triggered through Prefect's API completes and publishes both artifacts."""
+    config = _site_config(site, tmp_path / "config")
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMWATCH_", "PREFECT_"))}
+    server_env = {
+        **base,
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "PREFECT_API_DATABASE_CONNECTION_URL": prefect_database,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    service_env = {
+        **base,
+        "PREFECT_HOME": str(tmp_path / "service"),
+        "PREFECT_API_URL": api,
+        "CLAIMWATCH_DATABASE_URL": postgres_url,
+    }
+    prefect = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1"]
+    with (
+        (tmp_path / "server.log").open("wb") as server_log,
+        (tmp_path / "serve.log").open("wb") as serve_log,
+    ):
+        server = subprocess.Popen(
+            [*prefect, "--port", str(port)], env=server_env, stdout=server_log, stderr=server_log
+        )
+        service = None
+        try:
+            _wait("the Prefect server", lambda: _healthy(api))
+            service = subprocess.Popen(
+                [sys.executable, "-m", "claimwatch.cli", "serve", "--config", str(config)],
+                cwd=ROOT,
+                env=service_env,
+                stdout=serve_log,
+                stderr=serve_log,
+            )
+            with httpx.Client(base_url=api, timeout=10) as client:
+                deployment = _wait(
+                    "the deployment",
+                    lambda: _deployment(client, "monitor", "claimwatch"),
+                )
+                assert deployment["schedules"], "the deployment carries its schedule"
+                run = client.post(f"/deployments/{deployment['id']}/create_flow_run", json={})
+                run.raise_for_status()
+                run_id = run.json()["id"]
+                state = _wait(
+                    "the flow run to finish",
+                    lambda: _final_state(client, run_id),
+                    timeout=240,
+                )
+                assert state == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
+                artifacts = client.post(
+                    "/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run_id]}}}
+                ).json()
+                assert {a["key"] for a in artifacts} >= {"claimwatch-pass", "claimwatch-feeds"}
+                markdown = next(a for a in artifacts if a["key"] == "claimwatch-pass")["data"]
+                assert "now confirms" in markdown
+        finally:
+            for process in (service, server):
+                if process is not None:
+                    process.terminate()
+                    try:
+                        process.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+
+
+def _deployment(client: httpx.Client, flow: str, name: str) -> dict | None:
+    response = client.get(f"/deployments/name/{flow}/{name}")
+    return response.json() if response.status_code == 200 else None
+
+
+def _final_state(client: httpx.Client, run_id: str) -> str | None:
+    state = client.get(f"/flow_runs/{run_id}").json().get("state") or {}
+    kind = state.get("type")
+    return kind if kind in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None

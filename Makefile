@@ -1,5 +1,5 @@
 # The two commands of the README, and their parts.
-.PHONY: run test venv venv-dev lint
+.PHONY: run demo test venv venv-dev lint
 
 venv:
 	@scripts/bootstrap.sh
@@ -7,9 +7,14 @@ venv:
 venv-dev:
 	@scripts/bootstrap.sh --dev
 
-# The main job on the embedded default (SQLite file in var/): replay the seed
-# corpus through the pipeline, print its alerts, then show the ledger.
+# The main job on the embedded default: the scheduled service on the SQLite file
+# var/claimwatch.db and a local Prefect server (dashboard on http://127.0.0.1:4200),
+# with the example feeds of config/feeds.yaml and a first pass right away.
 run: venv
+	.venv/bin/claimwatch serve --config config --now
+
+# The seed corpus through the pipeline (no network): its alerts, then the ledger.
+demo: venv
 	.venv/bin/claimwatch replay seeds
 	.venv/bin/claimwatch timeline nk-troops
 

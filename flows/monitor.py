@@ -12,6 +12,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import Completed, Failed, State
 
+from claimwatch.errors import ClaimwatchError
 from claimwatch.settings import Settings
 from extractors.watchlist import load_watchlist
 from feeds.client import Client
@@ -26,6 +27,10 @@ from flows.tasks import (
     plan_pages,
     read_feed,
 )
+
+
+class EveryFeedFailed(ClaimwatchError):
+    """No feed of the pass could be read: the run ends Failed."""
 
 
 @flow(
@@ -85,5 +90,6 @@ def monitor(
     logger.info(summary)
     if failed and len(failed) == len(result.feeds):
         reasons = "; ".join(f"{f.name}: {f.error}" for f in failed)
-        return Failed(message=f"every feed failed: {reasons}", data=result)
+        message = f"every feed failed: {reasons}"
+        return Failed(message=message, data=EveryFeedFailed(message))
     return Completed(message=summary, data=result)

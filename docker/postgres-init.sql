@@ -1,0 +1,2 @@
+-- The Prefect server keeps its own database beside claimwatch's ledger.
+CREATE DATABASE prefect;

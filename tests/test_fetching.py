@@ -137,3 +137,35 @@ def test_schedules() -> None:
     assert parse_schedule("15m", "s").interval == 900
     assert parse_schedule({"cron": "*/5 * * * *"}, "s").cron == "*/5 * * * *"
     assert parse_schedule("*/5 * * * *", "s").describe() == "cron '*/5 * * * *'"
+
+
+def test_host_gate_spaces_requests_to_one_host_and_caps_them() -> None:
+    import threading
+    import time
+
+    from feeds.client import HostGate
+
+    gate = HostGate(concurrency=2, delay=0.2)
+    starts: list[float] = []
+    inside = [0]
+    most = [0]
+    lock = threading.Lock()
+
+    def visit() -> None:
+        with gate.enter("news.example"):
+            with lock:
+                starts.append(time.monotonic())
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(0.3)
+            with lock:
+                inside[0] -= 1
+
+    threads = [threading.Thread(target=visit) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    starts.sort()
+    assert all(b - a >= 0.19 for a, b in zip(starts, starts[1:], strict=False))
+    assert most[0] <= 2

@@ -18,7 +18,7 @@ from extractors.claims import extract_claims
 from extractors.language import SUPPORTED
 from extractors.watchlist import Watchlist, load_topics, load_watchlist
 from storage.db import open_database, transaction
-from storage.ledger import list_alerts, timeline
+from storage.ledger import timeline
 
 log = logging.getLogger("claimwatch")
 
@@ -138,21 +138,6 @@ def cmd_timeline(args: argparse.Namespace) -> int:
                 f"{claim.published.isoformat():10}  {who:22}  {claim.stance:7}  "
                 f"{_clip(claim.quote, args.width):{args.width}}  {outlet}"
             )
-    return 0
-
-
-def cmd_alerts_list(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    sessions = open_database(settings.database_url)
-    with transaction(sessions) as session:
-        for alert in list_alerts(session, args.status):
-            payload = alert.payload
-            if args.json:
-                sys.stdout.write(_dumps({"id": alert.id, "status": alert.status, **payload}) + "\n")
-            else:
-                print(
-                    f"{alert.id:5}  {alert.status:9}  {payload['severity']:6}  {payload['title']}"
-                )
     return 0
 
 

@@ -186,10 +186,3 @@ def timeline(session: Session, topic: str) -> list[tuple[Claim, Article]]:
         .order_by(Claim.published, Article.key, Claim.position)
     )
     return [(c, a) for c, a in session.execute(query)]
-
-
-def list_alerts(session: Session, status: str | None = None) -> list[Alert]:
-    query = select(Alert).order_by(Alert.id)
-    if status:
-        query = query.where(Alert.status == status)
-    return list(session.scalars(query))

@@ -161,3 +161,32 @@ class Alert(Base):
     payload: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Delivery(Base):
+    """One alert's delivery to one route: its outcome, attempts and idempotency key.
+
+    `key` is sha256 of the change key and the route name, so a restart finds what a
+    route already acknowledged. `acked` lists the fingerprints of the route's URLs that
+    accepted the alert; `lease_*` marks a send in flight (a dead owner's lease is taken
+    over). `error` is stored masked: it never holds a URL's secret.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("key", name="uq_deliveries_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    alert_id: Mapped[int] = mapped_column(
+        ForeignKey("alerts.id", name="fk_deliveries_alert_id"), index=True
+    )
+    route: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    acked: Mapped[list] = mapped_column(JSON, default=list)
+    error: Mapped[str | None] = mapped_column(Text)
+    lease_owner: Mapped[str | None] = mapped_column(String(300))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

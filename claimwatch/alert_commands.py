@@ -1,0 +1,114 @@
+"""`claimwatch alerts list|test|send`: the outbox, route checks, and one delivery pass."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import UTC, datetime
+
+from alerts.delivery import deliver_pending, send_test
+from alerts.message import probe_message
+from alerts.routes import ENV_VAR, FILE, Route, load_routes
+from claimwatch.settings import Settings, default_config_dir
+from extractors.watchlist import load_topics
+from storage.db import open_database, transaction
+from storage.models import Delivery
+from storage.outbox import deliveries_of, list_alerts
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.load(
+        config_dir=args.config,
+        topics_file=args.topics,
+        actors_file=args.actors,
+        database_url=getattr(args, "db", None),
+    )
+
+
+def _routes(settings: Settings) -> list[Route]:
+    routes = load_routes(settings.config_dir, default_config_dir(), os.environ)
+    if not routes:
+        print(
+            f"claimwatch: no alert routes configured (add routes to {settings.config_dir / FILE} "
+            f"or set {ENV_VAR})",
+            file=sys.stderr,
+        )
+    return routes
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC (SQLite hands back naive UTC datetimes)."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+def _route_status(row: Delivery) -> dict[str, object]:
+    return {
+        "route": row.route,
+        "status": row.status,
+        "attempts": row.attempts,
+        "error": row.error,  # stored masked
+        "next_attempt_at": _iso(row.next_attempt_at) if row.status == "pending" else None,
+        "delivered_at": _iso(row.delivered_at),
+    }
+
+
+def cmd_alerts_list(args: argparse.Namespace) -> int:
+    """Alerts with their status and, per route, the delivery outcome (errors masked)."""
+    settings = _settings(args)
+    sessions = open_database(settings.database_url)
+    with transaction(sessions) as session:
+        alerts = list_alerts(session, args.status)
+        deliveries = deliveries_of(session, [alert.id for alert in alerts])
+        for alert in alerts:
+            routes = [_route_status(row) for row in deliveries.get(alert.id, [])]
+            if args.json:
+                record = {"id": alert.id, "status": alert.status, **alert.payload, "routes": routes}
+                sys.stdout.write(_dumps(record) + "\n")
+                continue
+            line = f"{alert.id:5}  {alert.status:9}  {alert.payload['severity']:6}  "
+            line += str(alert.payload["title"])
+            if routes:
+                line += "  [" + ", ".join(_short(route) for route in routes) + "]"
+            print(line)
+    return 0
+
+
+def _short(route: dict[str, object]) -> str:
+    attempts = f" after {route['attempts']} attempts" if route["status"] != "delivered" else ""
+    return f"{route['route']}: {route['status']}{attempts if route['attempts'] else ''}"
+
+
+def cmd_alerts_test(args: argparse.Namespace) -> int:
+    """Send a test message to every URL of every route; print each result (masked)."""
+    routes = _routes(_settings(args))
+    if not routes:
+        return 1
+    failed = 0
+    for route, url, outcome in send_test(routes, probe_message):
+        if outcome.ok:
+            print(f"ok      {route.name}  {url}")
+        else:
+            failed += 1
+            print(f"FAILED  {route.name}  {url}  -- {outcome.reason}")
+    return 1 if failed else 0
+
+
+def cmd_alerts_send(args: argparse.Namespace) -> int:
+    """One delivery pass over the outbox, without Prefect; a line per route."""
+    settings = _settings(args)
+    routes = _routes(settings)
+    titles = {topic.id: topic.title for topic in load_topics(settings.topics_file)}
+    sessions = open_database(settings.database_url)
+    report = deliver_pending(sessions, routes, max_attempts=args.max_attempts, topic_titles=titles)
+    for route in report.routes:
+        print(route.line())
+    print(report.summary())
+    return 0 if report.ok else 1

@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from alerts.routes import load_routes
 from claimwatch.errors import ClaimwatchError
 from claimwatch.settings import Settings
 
@@ -23,7 +24,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         actors_file=args.actors,
         database_url=args.db,
     )
-    settings.feeds()  # a wrong feeds.yaml is one clear error before Prefect starts
+    settings.feeds()  # a wrong feeds.yaml or alerts.yaml is one clear error before Prefect starts
+    load_routes(settings.config_dir, settings.defaults_dir or settings.config_dir, os.environ)
     # The flow reads the database URL from the environment, never from its parameters.
     os.environ["CLAIMWATCH_DATABASE_URL"] = settings.database_url
     return settings

@@ -8,10 +8,13 @@ Completed, with the failures listed in its artifacts, when only some did.
 
 from __future__ import annotations
 
+import os
+
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import Completed, Failed, State
 
+from alerts.routes import load_routes
 from claimwatch.errors import ClaimwatchError
 from claimwatch.settings import Settings
 from extractors.watchlist import load_watchlist
@@ -20,6 +23,7 @@ from feeds.guard import Policy
 from flows import report
 from flows.outcomes import PassReport
 from flows.tasks import (
+    deliver_alerts,
     fetch_feed,
     fetch_pages,
     ingest_pages,
@@ -46,6 +50,7 @@ def monitor(
     )
     config = settings.feeds()
     watchlist = load_watchlist(settings.topics_file, settings.actors_file)
+    routes = load_routes(settings.config_dir, settings.defaults_dir, os.environ)
     options = config.fetch
     result = PassReport()
     with Client(options) as client:
@@ -75,9 +80,15 @@ def monitor(
             pages = ingest_pages(fetched, settings.database_url, watchlist, feeds, options)
             result.pages.extend(pages)
 
+    titles = {topic.id: topic.title for topic in watchlist.topics}
+    delivery = deliver_alerts(settings.database_url, routes, titles)
     create_markdown_artifact(
         markdown=report.markdown(result), key="claimwatch-pass", description="Claims and changes"
     )
+    if routes:
+        create_markdown_artifact(
+            markdown=delivery.as_markdown(), key="claimwatch-delivery", description="Alert routes"
+        )
     create_table_artifact(
         table=report.feed_table(result), key="claimwatch-feeds", description="Per feed"
     )
@@ -85,7 +96,7 @@ def monitor(
     summary = (
         f"{len(result.feeds) - len(failed)}/{len(result.feeds)} feeds read, "
         f"{sum(p.status == 'new' for p in result.pages)} new articles, "
-        f"{len(result.alerts)} alerts"
+        f"{len(result.alerts)} alerts; delivery: {delivery.summary()}"
     )
     logger.info(summary)
     if failed and len(failed) == len(result.feeds):

@@ -16,6 +16,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import task_run
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.delivery import deliver_pending
+from alerts.report import DeliveryReport
+from alerts.routes import Route
 from claimwatch.pipeline import ingest
 from extractors.article import from_html
 from extractors.errors import ExtractionError
@@ -225,6 +228,19 @@ def _ingest_one(
         claims=claims,
         alerts=result.alerts,
     )
+
+
+@task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10, timeout_seconds=900)
+def deliver_alerts(
+    database_url: str, routes: list[Route], topic_titles: dict[str, str]
+) -> DeliveryReport:
+    """Send the outbox's pending alerts to every route; each route's outcome is recorded."""
+    logger = get_run_logger()
+    report = deliver_pending(sessions_for(database_url), routes, topic_titles=topic_titles)
+    for route in report.routes:  # everything in the report is masked already
+        (logger.info if route.ok else logger.warning)("alerts: %s", route.line())
+    logger.info("alerts: %s", report.summary())
+    return report
 
 
 def _hint_date(page: DuePage) -> date | None:

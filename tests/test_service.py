@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -17,8 +18,14 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests import receivers
 from tests.conftest import POSTGRES_ENV, ROOT, SEEDS, run_cli, write_feeds
 from tests.localsite import LocalSite, seed_articles
+from tests.receivers import SmtpReceiver, WebhookReceiver
+
+REF = re.compile(r"ref ([0-9a-f]{12})")  # each alert's reference in its message
+smtp_server = receivers.smtp_server  # fixtures: a local SMTP server, a local webhook
+webhook = receivers.webhook
 
 
 @pytest.fixture
@@ -227,3 +234,41 @@ def _final_state(client: httpx.Client, run_id: str) -> str | None:
     state = client.get(f"/flow_runs/{run_id}").json().get("state") or {}
     kind = state.get("type")
     return kind if kind in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+
+
+def test_run_delivers_the_story_to_mail_and_webhook_once(
+    prefect_api: str,
+    site: LocalSite,
+    sqlite_url: str,
+    tmp_path: Path,
+    smtp_server: SmtpReceiver,
+    webhook: WebhookReceiver,
+) -> None:
+    """Issue 5's end-to-end case: a pass over a local site delivers the seed story's alerts to
+    a local SMTP server and a webhook; a further unchanged pass delivers nothing."""
+    import yaml
+
+    config = _site_config(site, tmp_path / "config")
+    mail = f"mailto://127.0.0.1:{smtp_server.port}?from=claimwatch@example.com&to=desk@example.com"
+    routes = [
+        {"name": "desk", "urls": [mail]},
+        {"name": "hook", "urls": [f"json://{webhook.url}/in"]},
+    ]
+    (config / "alerts.yaml").write_text(yaml.safe_dump({"routes": routes}), encoding="utf-8")
+    env = {"PREFECT_API_URL": prefect_api}
+
+    first = run_cli("run", "--config", str(config), "--db", sqlite_url, env=env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    raised = len(first.stdout.splitlines())
+    assert raised > 10
+    assert len(smtp_server.messages) == raised == webhook.count()
+    mailed = [ref for m in smtp_server.messages for ref in REF.findall(SmtpReceiver.text(m))]
+    posted = [ref for body in webhook.messages() for ref in REF.findall(body["message"])]
+    assert len(set(mailed)) == raised and sorted(mailed) == sorted(posted), "each arrives once"
+    subjects = smtp_server.subjects()
+    assert any(s.startswith("Russia now confirms") for s in subjects), subjects
+
+    second = run_cli("run", "--config", str(config), "--db", sqlite_url, env=env)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert second.stdout == ""
+    assert len(smtp_server.messages) == raised == webhook.count()

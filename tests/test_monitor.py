@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -12,8 +13,13 @@ from sqlalchemy import select
 from flows.monitor import monitor
 from storage.db import open_database, transaction
 from storage.models import Article, Claim, Page, Source
+from tests import receivers
 from tests.conftest import SEEDS, write_feeds
 from tests.localsite import LocalSite, article_page, seed_articles
+from tests.receivers import SmtpReceiver, WebhookReceiver
+
+smtp_server = receivers.smtp_server  # fixtures: a local SMTP server, a local webhook
+webhook = receivers.webhook
 
 
 @pytest.fixture
@@ -200,3 +206,54 @@ def test_syndicated_copies_are_one_story(
         ).one()
         assert row.story_id is not None and row.claims == []
         assert session.get(Article, row.story_id).claims, "the first copy keeps the claims"
+
+
+def test_a_runs_logs_and_artifacts_keep_route_secrets_out(
+    prefect_api: str,
+    site: LocalSite,
+    sqlite_url: str,
+    tmp_path: Path,
+    smtp_server: SmtpReceiver,
+    webhook: WebhookReceiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import uuid
+
+    import httpx
+    import yaml
+    from prefect.logging.handlers import APILogHandler
+
+    from tests.localsite import closed_port
+
+    password, token = f"pw{uuid.uuid4().hex}", f"tok{uuid.uuid4().hex}"
+    mail = f"mailto://claimwatch:{password}@127.0.0.1:{smtp_server.port}?from=cw@example.com&to=d@example.com"
+    dead = f"json://ops:{password}@127.0.0.1:{closed_port()}/{token}"
+    config = write_feeds(tmp_path / "config", [{"name": "rss", "url": site.url("/rss.xml")}])
+    routes = [
+        {"name": "mail", "urls": [mail]},
+        {"name": "hook", "urls": [f"json://{webhook.url}/{token}"]},
+        {"name": "dead", "urls": [dead]},
+    ]
+    (config / "alerts.yaml").write_text(yaml.safe_dump({"routes": routes}), encoding="utf-8")
+    state = _pass(config, sqlite_url, monkeypatch)
+    assert state.is_completed(), state.message
+    assert smtp_server.passwords == [password] * len(smtp_server.passwords) != []
+    assert webhook.count() > 0, "the secrets were used for real"
+
+    APILogHandler().flush()  # send the queued run logs to the API now
+    run_id = str(state.state_details.flow_run_id)
+    where = {"flow_run_id": {"any_": [run_id]}}
+    with httpx.Client(base_url=prefect_api, timeout=30) as client:
+        logs = client.post("/logs/filter", json={"logs": where, "limit": 200}).json()
+        artifacts = client.post("/artifacts/filter", json={"artifacts": where}).json()
+        run = client.get(f"/flow_runs/{run_id}").json()
+    assert {a["key"] for a in artifacts} == {
+        "claimwatch-pass",
+        "claimwatch-feeds",
+        "claimwatch-delivery",
+    }
+    delivery = next(a for a in artifacts if a["key"] == "claimwatch-delivery")
+    assert "dead" in delivery["data"] and "127.0.0.1" in delivery["data"]
+    assert any("alerts:" in log["message"] and "dead" in log["message"] for log in logs)
+    seen = json.dumps([logs, artifacts, run])
+    assert password not in seen and token not in seen

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from datetime import UTC, datetime
@@ -11,24 +10,12 @@ from datetime import UTC, datetime
 from alerts.delivery import deliver_pending, send_test
 from alerts.message import probe_message
 from alerts.routes import ENV_VAR, FILE, Route, load_routes
+from claimwatch.commands import dumps, settings_from
 from claimwatch.settings import Settings, default_config_dir
 from extractors.watchlist import load_topics
 from storage.db import open_database, transaction
 from storage.models import Delivery
 from storage.outbox import deliveries_of, list_alerts
-
-
-def _dumps(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, default=str)
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.load(
-        config_dir=args.config,
-        topics_file=args.topics,
-        actors_file=args.actors,
-        database_url=getattr(args, "db", None),
-    )
 
 
 def _routes(settings: Settings) -> list[Route]:
@@ -62,7 +49,7 @@ def _route_status(row: Delivery) -> dict[str, object]:
 
 def cmd_alerts_list(args: argparse.Namespace) -> int:
     """Alerts with their status and, per route, the delivery outcome (errors masked)."""
-    settings = _settings(args)
+    settings = settings_from(args)
     sessions = open_database(settings.database_url)
     with transaction(sessions) as session:
         alerts = list_alerts(session, args.status)
@@ -71,7 +58,7 @@ def cmd_alerts_list(args: argparse.Namespace) -> int:
             routes = [_route_status(row) for row in deliveries.get(alert.id, [])]
             if args.json:
                 record = {"id": alert.id, "status": alert.status, **alert.payload, "routes": routes}
-                sys.stdout.write(_dumps(record) + "\n")
+                sys.stdout.write(dumps(record) + "\n")
                 continue
             line = f"{alert.id:5}  {alert.status:9}  {alert.payload['severity']:6}  "
             line += str(alert.payload["title"])
@@ -88,7 +75,7 @@ def _short(route: dict[str, object]) -> str:
 
 def cmd_alerts_test(args: argparse.Namespace) -> int:
     """Send a test message to every URL of every route; print each result (masked)."""
-    routes = _routes(_settings(args))
+    routes = _routes(settings_from(args))
     if not routes:
         return 1
     failed = 0
@@ -103,7 +90,7 @@ def cmd_alerts_test(args: argparse.Namespace) -> int:
 
 def cmd_alerts_send(args: argparse.Namespace) -> int:
     """One delivery pass over the outbox, without Prefect; a line per route."""
-    settings = _settings(args)
+    settings = settings_from(args)
     routes = _routes(settings)
     titles = {topic.id: topic.title for topic in load_topics(settings.topics_file)}
     sessions = open_database(settings.database_url)

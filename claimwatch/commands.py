@@ -23,11 +23,11 @@ from storage.ledger import timeline
 log = logging.getLogger("claimwatch")
 
 
-def _dumps(data: object) -> str:
+def dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, default=str)
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def settings_from(args: argparse.Namespace) -> Settings:
     return Settings.load(
         config_dir=args.config,
         topics_file=args.topics,
@@ -41,7 +41,7 @@ def _watchlist(settings: Settings) -> Watchlist:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = settings_from(args)
     watchlist = _watchlist(settings)
     failed = 0
     paths = [Path(p) for p in args.paths]
@@ -67,12 +67,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
             "text": article.text,
             "claims": [c.as_dict() for c in claims],
         }
-        sys.stdout.write(_dumps(record) + "\n")
+        sys.stdout.write(dumps(record) + "\n")
     return 1 if failed else 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = settings_from(args)
     watchlist = _watchlist(settings)
     entries = read_manifest(Path(args.corpus), order=args.order)
     sessions = open_database(settings.database_url)
@@ -90,7 +90,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             alerts = ingest(session, article, entry.published, watchlist).alerts
         log.info("%s: %d new alerts", entry.path.name, len(alerts))
         for alert in alerts:
-            sys.stdout.write(_dumps(alert) + "\n")
+            sys.stdout.write(dumps(alert) + "\n")
         sys.stdout.flush()
     return 1 if failed else 0
 
@@ -101,7 +101,7 @@ def _clip(text: str, width: int) -> str:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = settings_from(args)
     topics = {t.id for t in load_topics(settings.topics_file)}
     sessions = open_database(settings.database_url)
     with transaction(sessions) as session:
@@ -124,7 +124,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
                     "outlet": article.outlet,
                     "source": article.url or article.path,
                 }
-                sys.stdout.write(_dumps(record) + "\n")
+                sys.stdout.write(dumps(record) + "\n")
             return 0
         header = f"{'date':10}  {'actor':22}  {'stance':7}  {'quote':{args.width}}  outlet"
         print(header)
@@ -150,7 +150,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     documents = standard_documents(devset, pages, default_config_dir().parent)
     reports = evaluate(documents)
     if args.json:
-        sys.stdout.write(_dumps({lang: r.as_dict() for lang, r in sorted(reports.items())}) + "\n")
+        sys.stdout.write(dumps({lang: r.as_dict() for lang, r in sorted(reports.items())}) + "\n")
         return 0
     print(
         f"{'lang':4}  {'docs':>4}  {'side+polarity P/R/F1':>22}  {'actor+stance P/R/F1':>22}  stance acc"

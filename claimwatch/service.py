@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from alerts.routes import load_routes
+from claimwatch.commands import settings_from
 from claimwatch.errors import ClaimwatchError
 from claimwatch.settings import Settings
 
@@ -18,12 +19,7 @@ class RunFailed(ClaimwatchError):
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings.load(
-        config_dir=args.config,
-        topics_file=args.topics,
-        actors_file=args.actors,
-        database_url=args.db,
-    )
+    settings = settings_from(args)
     settings.feeds()  # a wrong feeds.yaml or alerts.yaml is one clear error before Prefect starts
     load_routes(settings.config_dir, settings.defaults_dir or settings.config_dir, os.environ)
     # The flow reads the database URL from the environment, never from its parameters.

@@ -15,8 +15,8 @@ from extractors.language import SUPPORTED
 from extractors.lexicon import Lexicon, furniture_lexicon, load_lexicon
 from extractors.numbers import find_numbers
 from extractors.sentences import quoted_spans, split_sentences
-from extractors.speakers import Speaker, resolve
-from extractors.tokens import WHOLE, Token, any_match, tokenize
+from extractors.speakers import Speaker, resolve, trailing_attribution
+from extractors.tokens import HEADS, WHOLE, Token, any_match, tokenize
 from extractors.watchlist import Actor, Topic, Watchlist
 
 
@@ -32,10 +32,12 @@ class Claim:
     quote: str
     numbers: list[dict] = field(default_factory=list)
     position: int = 0  # the sentence's index in the article, for ordering
+    weak: bool = False  # a plain verb of saying on a topic taken from the context
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data.pop("position")
+        data.pop("weak")
         return data
 
 
@@ -43,6 +45,7 @@ class Claim:
 class _Context:
     """What earlier text tells about the current sentence."""
 
+    article_topics: set[str] = field(default_factory=set)  # named in the title or the lead
     section_topics: set[str] = field(default_factory=set)
     paragraph_topics: set[str] = field(default_factory=set)
     last_speaker: Actor | None = None
@@ -61,26 +64,41 @@ def extract_claims(article: Article, watchlist: Watchlist) -> list[Claim]:
     claims: list[Claim] = []
     context = _Context()
     position = 0
+    in_lead = True  # the title and the first paragraph, up to the first subheading
     for block in article_blocks(article):
         context.paragraph_topics = set()
+
         sentences = split_sentences(block.text)
         heading_topics: set[str] = set()
         if block.heading:  # a new section: only its own heading sets its topic
             context.section_topics = set()
         for sentence in sentences:
-            found = _sentence_claims(sentence, position, watchlist, lexicon, context)
+            found = _sentence_claims(sentence, position, watchlist, lexicon, context, block.heading)
             claims.extend(found)
             heading_topics |= context.paragraph_topics
             position += 1
         if block.heading:
             context.section_topics = heading_topics
+        if in_lead:
+            context.article_topics |= heading_topics
+            in_lead = block.heading
     return _dedupe(claims)
 
 
 def _sentence_claims(
-    sentence: str, position: int, watchlist: Watchlist, lexicon: Lexicon, context: _Context
+    sentence: str,
+    position: int,
+    watchlist: Watchlist,
+    lexicon: Lexicon,
+    context: _Context,
+    heading: bool = False,
 ) -> list[Claim]:
-    context_ids = context.section_topics | context.paragraph_topics
+    # a heading is telegraphic: what it is about, it names (`Putin bestätigt Zusammenarbeit`)
+    context_ids = (
+        set()
+        if heading
+        else context.article_topics | context.section_topics | context.paragraph_topics
+    )
     if not context_ids and not any(t.may_match(sentence) for t in watchlist.topics):
         return []  # most sentences of most pages: nothing watched in them
     tokens = tokenize(sentence, quoted_spans(sentence))
@@ -99,8 +117,12 @@ def _sentence_claims(
     if stance is None and not impersonal:
         return []
     explicit = has_explicit(cues)
-    if not direct and not explicit:
-        return []  # a plain "said" takes no topic from its neighbours
+    compounds = HEADS if lexicon.language == "de" else WHOLE  # `Propagandalüge`
+    if stance == "assert" and not explicit and any_match(lexicon.blame, tokens, compounds):
+        stance = "accuse"  # blame in what is said: `„… respektlos und dumm!“, sagte X`
+    # a plain "said" on a topic from the context is weak evidence: it counts only for a
+    # known actor, and only when the article gives that actor no explicit stance (below)
+    weak = not direct and not explicit
     if not explicit and _conditional(tokens, lexicon):
         return []  # "wäre eine ernsthafte Eskalation": a hypothesis, not a claim
     if any(c.negated for c in cues) and _pluperfect(tokens, lexicon):
@@ -108,13 +130,17 @@ def _sentence_claims(
     mentions = watchlist.mentions(tokens)
     speakers: list[Speaker] = []
     if cues:
-        main = next((c for c in cues if c.stance == stance), cues[0])
+        main = next((c for c in cues if c.stance == stance), None)
+        if main is None:  # verbs of saying only: a trailing `…“, sagte X` is the main clause
+            main = next((c for c in cues if trailing_attribution(tokens, c)), cues[0])
         # a stance inside a quotation is the speaker's; who that is, the verb outside tells
         anchor = main if not main.quoted else next((c for c in cues if not c.quoted), main)
         speakers = resolve(tokens, sentence, mentions, anchor, lexicon, context.last_speaker)
     if not speakers and impersonal:
         speakers = [Speaker(REPORTS, impersonal)]
         stance = stance or "assert"
+    if weak:  # a country or capital is named as a place and a side far more often than as a voice
+        speakers = [s for s in speakers if s.actor.names and s.actor.kind != "state"]
     if not speakers or stance is None:
         return []
     context.last_speaker = next(
@@ -124,6 +150,8 @@ def _sentence_claims(
     for topic in direct + inherited:
         numbers = find_numbers(tokens, lexicon, lambda t, tp=topic: _topic_word(tp, t))
         for speaker in speakers:
+            if weak and speaker.actor.group in topic.about:
+                continue  # the story's own side says much near it; a confirmation names it
             claims.append(
                 Claim(
                     actor=speaker.actor.id,
@@ -134,6 +162,7 @@ def _sentence_claims(
                     quote=sentence,
                     numbers=numbers,
                     position=position,
+                    weak=weak,
                 )
             )
     return claims
@@ -184,7 +213,14 @@ def _side_stance(stance: str, actor: Actor, topic: Topic) -> str:
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:
-    """One claim per (actor, stance, topic, figures) in an article: the first one."""
+    """One claim per (actor, stance, topic, figures) in an article: the first one.
+
+    A weak claim (a plain verb of saying, the topic from the context) gives way to any
+    explicit claim of the same actor on the topic: `„wir arbeiten mit unseren
+    nordkoreanischen Freunden zusammen“, sagte Putin` is no confirmation from an actor
+    who `hat ... nicht abgestritten`."""
+    strong = {(c.actor, c.topic) for c in claims if not c.weak}
+    claims = [c for c in claims if not c.weak or (c.actor, c.topic) not in strong]
     seen: set[tuple] = set()
     kept = []
     for claim in claims:

@@ -49,6 +49,41 @@ def _negated(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
     return False
 
 
+PASSIVE_STANCES = frozenset(["accuse", "deny", "confirm"])
+
+
+def _segment(tokens: list[Token], cue: Cue) -> range:
+    """The tokens around the cue up to the nearest comma or clause break."""
+    start = cue.start
+    while start > 0 and tokens[start - 1].text not in _CLAUSE_END:
+        start -= 1
+    end = cue.end
+    while end < len(tokens) and tokens[end].text not in _CLAUSE_END:
+        end += 1
+    return range(start, end)
+
+
+def _attributive(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
+    """An inflected participle right after an article: `the disputed region`."""
+    if cue.start == 0 or tokens[cue.start - 1].lower not in lexicon.determiners:
+        return False
+    return tokens[cue.start].lower.endswith(lexicon.adjective_endings)
+
+
+def _agentless_passive(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
+    """A passive stance verb without a `von X`/`by X`: its subject is the target."""
+    segment = _segment(tokens, cue)
+    after = cue.end < len(tokens) and tokens[cue.end].lower in lexicon.passive_after
+    auxiliary = any(
+        tokens[k].lower in lexicon.passive_aux
+        for k in segment
+        if (lexicon.language == "de" or cue.start - 3 <= k < cue.start)
+    )
+    if not (after or auxiliary):
+        return False
+    return not any(tokens[k].lower in lexicon.passive_agent for k in segment if k >= cue.start - 4)
+
+
 def _scan(tokens: list[Token], patterns: dict[str, list[Pattern]], quoted: bool) -> list[Cue]:
     found = []
     for stance, plist in patterns.items():
@@ -75,6 +110,10 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
         kept.append(cue)
     result = []
     for cue in sorted(kept, key=lambda c: c.start):
+        if cue.stance in PASSIVE_STANCES and _attributive(tokens, cue, lexicon):
+            continue  # `the disputed region`, `die bestätigten Fälle`: an adjective, no verb
+        if cue.stance in PASSIVE_STANCES and _agentless_passive(tokens, cue, lexicon):
+            continue  # `X wurde vorgeworfen`, `X accused of`: X is the target, nobody speaks
         if cue.stance == "evade" or cue.quoted or not _negated(tokens, cue, lexicon):
             result.append(cue)
             continue
@@ -85,8 +124,12 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
 
 
 def main_stance(cues: list[Cue]) -> str | None:
-    """The sentence's stance: the most specific cue, else a plain verb of saying (assert)."""
-    stances = {c.stance for c in cues}
+    """The sentence's stance: the most specific cue, else a plain verb of saying (assert).
+
+    The writer's own stance verb outside a quotation outranks the words inside it:
+    `räumte ein: „Wir haben nicht genug getan“` is an admission, not a denial."""
+    outside = {c.stance for c in cues if not c.quoted and c.stance != REPORTING}
+    stances = outside or {c.stance for c in cues}
     for stance in PRIORITY:
         if stance in stances:
             return stance

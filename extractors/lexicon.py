@@ -36,6 +36,12 @@ class Lexicon:
     reporting: list[Pattern]
     stances: dict[str, list[Pattern]]
     quoted: dict[str, list[Pattern]]
+    blame: list[Pattern]
+    passive_aux: frozenset[str]
+    passive_after: frozenset[str]
+    passive_agent: frozenset[str]
+    determiners: frozenset[str]
+    adjective_endings: tuple[str, ...]
     qualifiers: dict[str, list[Pattern]]
     number_words: dict[str, int]
     scales: dict[str, int]
@@ -96,6 +102,12 @@ def load_lexicon(language: str) -> Lexicon:
         reporting=compile_all(_strings(data, "reporting", path)),
         stances=_stance_map(data, "stances", path),
         quoted=_stance_map(data, "quoted", path),
+        blame=compile_all(_strings(data, "blame", path)),
+        passive_aux=lower("passive_aux"),
+        passive_after=lower("passive_after"),
+        passive_agent=lower("passive_agent"),
+        determiners=lower("determiners"),
+        adjective_endings=tuple(_strings(data, "adjective_endings", path)),
         qualifiers={q: compile_all(v) for q, v in (data.get("qualifiers") or {}).items()},
         number_words={k.lower(): int(v) for k, v in (data.get("number_words") or {}).items()},
         scales={k.lower(): int(v) for k, v in (data.get("scales") or {}).items()},

@@ -105,6 +105,11 @@ def _attribution_start(tokens: list[Token], cue: Cue) -> int | None:
     return None
 
 
+def trailing_attribution(tokens: list[Token], cue: Cue) -> bool:
+    """Whether the cue begins an attribution after a quote or comma (`…“, sagte Putin`)."""
+    return not cue.quoted and _attribution_start(tokens, cue) is not None
+
+
 def _coordinated(mentions: list[Mention], first: Mention, tokens: list[Token]) -> list[Mention]:
     """`Moskau und Pjöngjang dementieren`: both speak."""
     chosen = [first]

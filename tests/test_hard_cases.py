@@ -158,3 +158,65 @@ def test_speaker_not_in_any_watchlist_keeps_their_name(watchlist: Watchlist) -> 
     text = "Jane Doerfler, an analyst, said North Korean troops had arrived in Kursk."
     claims = claims_of(text, watchlist, title="North Korean troops in Kursk")
     assert pairs(claims) == {("Jane Doerfler", "assert")}
+
+
+def test_a_plain_said_gives_way_to_the_speakers_explicit_stance(watchlist: Watchlist) -> None:
+    text = (
+        "Putin hat eine Entsendung nordkoreanischer Truppen nicht abgestritten. „Russland arbeitet "
+        "mit seinen nordkoreanischen Freunden zusammen, das ist bekannt“, sagte Putin in Kasan."
+    )
+    assert pairs(claims_of(text, watchlist)) == {("putin", "evade")}
+
+
+def test_a_plain_said_on_the_context_topic_is_no_confirmation(watchlist: Watchlist) -> None:
+    text = (
+        "Nordkoreanische Soldaten sollen in der Region Kursk eingetroffen sein. "
+        "„Wir arbeiten mit unseren Freunden eng zusammen“, sagte Putin."
+    )
+    assert ("putin", "confirm") not in pairs(claims_of(text, watchlist))
+
+
+def test_a_plain_said_on_the_context_topic_counts_for_a_known_third_party(
+    watchlist: Watchlist,
+) -> None:
+    text = (
+        "Nordkoreanische Soldaten sollen in der Region Kursk eingetroffen sein. "
+        "„Das ist eine gefährliche Entwicklung für die ganze Region“, sagte John Kirby."
+    )
+    assert pairs(claims_of(text, watchlist)) == {("kirby", "assert")}
+
+
+def test_blame_in_what_is_said_makes_it_an_accusation(watchlist: Watchlist) -> None:
+    text = (
+        "„Der Einsatz nordkoreanischer Soldaten ist ein klarer Verstoß gegen das Völkerrecht“, "
+        "sagte Selenskyj."
+    )
+    assert pairs(claims_of(text, watchlist)) == {("zelensky", "accuse")}
+
+
+def test_the_target_of_a_passive_accusation_is_not_its_speaker(watchlist: Watchlist) -> None:
+    text = "Nordkorea wird vorgeworfen, Tausende Soldaten nach Russland geschickt zu haben."
+    assert claims_of(text, watchlist) == []
+    text = "North Korea accused of sending thousands of soldiers to Russia"
+    assert claims_of(text, watchlist, title="North Korean troops in Russia") == []
+
+
+def test_a_quoted_first_person_negation_is_a_denial(watchlist: Watchlist) -> None:
+    text = (
+        '"We do not have any North Korean troops in Kursk," Kremlin spokesman Dmitry Peskov said.'
+    )
+    claims = claims_of(text, watchlist, title="North Korean troops in Russia")
+    assert pairs(claims) == {("peskov", "deny")}
+
+
+def test_the_writers_stance_verb_outranks_the_quote(watchlist: Watchlist) -> None:
+    text = (
+        "Russland räumte die Entsendung nordkoreanischer Soldaten ein: „Wir haben nicht gelogen, "
+        "sie haben geholfen, Kursk zu befreien.“"
+    )
+    assert pairs(claims_of(text, watchlist)) == {("russia", "confirm")}
+
+
+def test_an_attributive_participle_is_no_stance(watchlist: Watchlist) -> None:
+    text = "The disputed presence of North Korean troops in Kursk was discussed in Seoul on Monday."
+    assert claims_of(text, watchlist, title="North Korean troops in Russia") == []

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import trafilatura
 
+from extractors.embedded import MIN_BODY, embedded_html
 from extractors.errors import ExtractionError
 from extractors.furniture import clean_blocks
-from extractors.language import detect_language
+from extractors.language import SUPPORTED, detect_language
 from extractors.lexicon import furniture_lexicon
 from extractors.metadata import page_meta
 
@@ -97,6 +98,8 @@ def from_html(html: bytes | str, url: str | None = None, **meta: object) -> Arti
         )
         if text.strip():
             break
+    if len(text.strip()) < MIN_BODY:  # the body may live in a script, not in the markup
+        text = max(text, _embedded_text(html, url), key=lambda t: len(t.strip()))
     if not text.strip():
         raise ExtractionError("no article text found in the page")
     meta_ = page_meta(html)
@@ -115,8 +118,21 @@ def from_html(html: bytes | str, url: str | None = None, **meta: object) -> Arti
     return _without_furniture(article)
 
 
+def _embedded_text(html: str, url: str | None) -> str:
+    """The text of a body carried in JSON-LD or Next.js payloads, when the markup has none."""
+    page = embedded_html(html)
+    if page is None:
+        return ""
+    return trafilatura.extract(page, url=url, include_comments=False, favor_recall=True) or ""
+
+
 def _without_furniture(article: Article) -> Article:
-    """The article with navigation, captions, teasers and comments taken out."""
+    """The article with navigation, captions, teasers and comments taken out.
+
+    Only for the languages claims are read in: the cleaning rules are German and English,
+    and another language's text is stored as trafilatura gave it."""
+    if article.language not in SUPPORTED:
+        return article
     blocks = clean_blocks(article.text, furniture_lexicon(article.language), article.title)
     article.text = "\n\n".join(block.text for block in blocks)
     return article

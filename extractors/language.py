@@ -10,6 +10,7 @@ import yaml
 
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _GERMAN_LETTERS = re.compile("[äöüß]")
+_LATIN = re.compile(r"^[a-zà-ÿāăąćčďēęěğīıłńňōőœřśşšţťūůűźżž]+$")
 
 WORDS_FILE = Path(__file__).resolve().parent / "lexicon" / "function_words.yaml"
 
@@ -29,6 +30,8 @@ def detect_language(text: str, sample: int = 20000) -> str:
     words = [w.lower() for w in _WORDS.findall(text[:sample])]
     if len(words) < 3:
         return "und"
+    if sum(bool(_LATIN.match(w)) for w in words) < len(words) / 2:
+        return "und"  # mostly another script: no function-word list here can judge it
     scores = {lang: sum(w in vocab for w in words) for lang, vocab in function_words().items()}
     scores["de"] += sum(1 for w in words if _GERMAN_LETTERS.search(w))
     ranked = sorted(scores.values(), reverse=True)

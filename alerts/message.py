@@ -112,7 +112,9 @@ def _html_part(style: str, text: str) -> str:
         return f"<b>{html.escape(text)}</b>"
     if style == "text":
         return html.escape(text)
-    return f'<a href="{html.escape(style)}">{html.escape(text)}</a>'
+    url = html.escape(style)
+    # the address is shown too: apprise builds the e-mail's plain-text part from this HTML
+    return f'<a href="{url}">{html.escape(text)}</a> <small>&lt;{url}&gt;</small>'
 
 
 def _text(blocks: Sequence[_Block]) -> str:

@@ -70,6 +70,17 @@ def _attributive(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
     return tokens[cue.start].lower.endswith(lexicon.adjective_endings)
 
 
+def _noun(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
+    """A cue word read as a noun after a preposition or a possessive: `with reports
+    indicating`, `Moore's claims`. After an article it may be the voice: `a report found`."""
+    if cue.end - cue.start != 1 or tokens[cue.start].lower not in lexicon.noun_forms:
+        return False
+    if cue.start == 0:
+        return False
+    before = tokens[cue.start - 1].lower
+    return before in lexicon.noun_before or before.endswith(("'s", "’s", "s'", "s’"))
+
+
 def _agentless_passive(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
     """A passive stance verb without a `von X`/`by X`: its subject is the target."""
     segment = _segment(tokens, cue)
@@ -110,6 +121,8 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
         kept.append(cue)
     result = []
     for cue in sorted(kept, key=lambda c: c.start):
+        if _noun(tokens, cue, lexicon):
+            continue  # `with reports indicating`: a thing, nobody saying it
         if cue.stance in PASSIVE_STANCES and _attributive(tokens, cue, lexicon):
             continue  # `the disputed region`, `die bestätigten Fälle`: an adjective, no verb
         if cue.stance in PASSIVE_STANCES and _agentless_passive(tokens, cue, lexicon):

@@ -42,6 +42,8 @@ class Lexicon:
     passive_agent: frozenset[str]
     determiners: frozenset[str]
     adjective_endings: tuple[str, ...]
+    noun_forms: frozenset[str]
+    noun_before: frozenset[str]
     qualifiers: dict[str, list[Pattern]]
     number_words: dict[str, int]
     scales: dict[str, int]
@@ -108,6 +110,8 @@ def load_lexicon(language: str) -> Lexicon:
         passive_agent=lower("passive_agent"),
         determiners=lower("determiners"),
         adjective_endings=tuple(_strings(data, "adjective_endings", path)),
+        noun_forms=lower("noun_forms"),
+        noun_before=lower("noun_before"),
         qualifiers={q: compile_all(v) for q, v in (data.get("qualifiers") or {}).items()},
         number_words={k.lower(): int(v) for k, v in (data.get("number_words") or {}).items()},
         scales={k.lower(): int(v) for k, v in (data.get("scales") or {}).items()},

@@ -22,6 +22,7 @@ _CLOSING_QUOTES = frozenset('“”»›‘’"')
 _HARD_BREAK = frozenset(";:")
 _DETERMINERS = frozenset("der die das des dem den ein eine einer eines the a an of von".split())
 _COORDINATORS = frozenset(["und", "and", "sowie"])
+_NAME_SPAN = 6  # words a name with its title may take before the verb: `…, Economy Minister X said`
 _NAME_STOP = _DETERMINERS | frozenset(
     """im am auf aus bei mit nach vor zu zum zur und oder aber auch doch noch nur schon so wie
     wenn als dass ob es er sie wir ihr man dies diese dieser dieses jener and or but in on at by
@@ -96,7 +97,7 @@ def _clause(tokens: list[Token], index: int) -> tuple[int, int]:
 
 def _attribution_start(tokens: list[Token], cue: Cue) -> int | None:
     """Where a trailing attribution begins: after the quote or comma before the cue."""
-    for k in range(cue.start - 1, max(-1, cue.start - 5), -1):
+    for k in range(cue.start - 1, max(-1, cue.start - _NAME_SPAN - 1), -1):
         text = tokens[k].text
         if text == "," or text in _CLOSING_QUOTES:
             return k + 1

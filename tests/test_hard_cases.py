@@ -220,3 +220,34 @@ def test_the_writers_stance_verb_outranks_the_quote(watchlist: Watchlist) -> Non
 def test_an_attributive_participle_is_no_stance(watchlist: Watchlist) -> None:
     text = "The disputed presence of North Korean troops in Kursk was discussed in Seoul on Monday."
     assert claims_of(text, watchlist, title="North Korean troops in Russia") == []
+
+
+def test_a_trailing_speaker_may_carry_a_long_title(watchlist: Watchlist) -> None:
+    text = "Russia has moved North Korean troops to the front, the Ukrainian President Volodymyr Zelensky said."
+    claims = claims_of(text, watchlist, title="North Korean troops in Russia")
+    assert pairs(claims) == {("zelensky", "assert")}
+
+
+def test_a_cue_word_after_a_preposition_is_a_noun(watchlist: Watchlist) -> None:
+    text = "Russia keeps North Korean troops near Kursk, with reports indicating more will come."
+    assert claims_of(text, watchlist, title="North Korean troops in Russia") == []
+
+
+def test_coming_under_fire_is_shooting_not_blame(watchlist: Watchlist) -> None:
+    text = "North Korean troops in Kursk came under fire from drones, Russia said."
+    claims = claims_of(text, watchlist, title="North Korean troops in Russia")
+    assert claims and "accuse" not in {c.stance for c in claims}
+
+
+def test_a_breach_of_international_law_in_what_is_said_is_blame(watchlist: Watchlist) -> None:
+    text = (
+        "Der Einsatz nordkoreanischer Soldaten in Russland sei eine Verletzung des Völkerrechts, "
+        "sagte Selenskyj."
+    )
+    assert pairs(claims_of(text, watchlist)) == {("zelensky", "accuse")}
+
+
+def test_blasted_someone_is_an_accusation(watchlist: Watchlist) -> None:
+    text = "Zelensky blasted Moscow for hiding North Korean troops in Kursk."
+    claims = claims_of(text, watchlist, title="North Korean troops in Russia")
+    assert pairs(claims) == {("zelensky", "accuse")}

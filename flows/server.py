@@ -41,14 +41,15 @@ def start_local_server(host: str, port: int, home: Path, wait: float = 90.0) -> 
             raise ServerError(
                 f"prefect server exited with code {process.returncode}; see {home / 'server.log'}"
             )
-        if _healthy(api):
+        if api_healthy(api):
             return process
         time.sleep(0.5)
     process.terminate()
     raise ServerError(f"prefect server did not answer on {api} within {wait:g}s")
 
 
-def _healthy(api: str) -> bool:
+def api_healthy(api: str) -> bool:
+    """Whether a Prefect API answers its health check."""
     try:
         return httpx.get(f"{api}/health", timeout=2).status_code == 200
     except httpx.HTTPError:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from claimwatch.settings import Settings
 from extractors.watchlist import Watchlist, load_watchlist
+from tests.localsite import LocalSite, seed_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -37,21 +38,35 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'claimwatch.db'}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database on the test server, dropped afterwards."""
+def scratch_database(prefix: str, driver: str = "postgresql") -> Iterator[str]:
+    """A fresh database on the test PostgreSQL server (URL with `driver`), dropped afterwards."""
     admin = os.environ.get(POSTGRES_ENV)
     if not admin:
         pytest.skip(
             f"{POSTGRES_ENV} is not set: run the tests with `make test`, which starts PostgreSQL"
         )
-    name = f"cw_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     plain = make_url(admin).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    yield make_url(plain).set(database=name).render_as_string(hide_password=False)
+    yield (
+        make_url(plain).set(drivername=driver, database=name).render_as_string(hide_password=False)
+    )
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database on the test server, dropped afterwards."""
+    yield from scratch_database("cw")
+
+
+@pytest.fixture
+def site() -> Iterator[LocalSite]:
+    """The seed corpus as a news site on 127.0.0.1, with its RSS and Atom feeds."""
+    with LocalSite(seed_articles(SEEDS)) as running:
+        yield running
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

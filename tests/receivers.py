@@ -19,11 +19,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -33,12 +35,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
-    """Poll until the condition holds or the time is up; the condition's last value."""
+def wait_for(condition: Callable[[], T], timeout: float = 30.0) -> T:
+    """Poll until the condition's value is truthy or the time is up; its last value."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():
-            return True
+        value = condition()
+        if value:
+            return value
         time.sleep(0.05)
     return condition()
 

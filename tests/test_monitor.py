@@ -22,12 +22,6 @@ smtp_server = receivers.smtp_server  # fixtures: a local SMTP server, a local we
 webhook = receivers.webhook
 
 
-@pytest.fixture
-def site() -> LocalSite:
-    with LocalSite(seed_articles(SEEDS)) as running:
-        yield running
-
-
 def _pass(config: Path, url: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("CLAIMWATCH_DATABASE_URL", url)
     return monitor(config_dir=str(config), return_state=True)

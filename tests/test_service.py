@@ -5,33 +5,23 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
+from flows.server import api_healthy
 from tests import receivers
-from tests.conftest import POSTGRES_ENV, ROOT, SEEDS, run_cli, write_feeds
-from tests.localsite import LocalSite, seed_articles
-from tests.receivers import SmtpReceiver, WebhookReceiver
+from tests.conftest import ROOT, run_cli, scratch_database, write_feeds
+from tests.localsite import LocalSite
+from tests.receivers import SmtpReceiver, WebhookReceiver, free_port, wait_for
 
 REF = re.compile(r"ref ([0-9a-f]{12})")  # each alert's reference in its message
 smtp_server = receivers.smtp_server  # fixtures: a local SMTP server, a local webhook
 webhook = receivers.webhook
-
-
-@pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with LocalSite(seed_articles(SEEDS)) as running:
-        yield running
 
 
 def _site_config(site: LocalSite, folder: Path) -> Path:
@@ -112,46 +102,10 @@ def test_a_wrong_feeds_file_is_one_error_naming_file_and_key(
     assert str(tmp_path / "feeds.yaml") in done.stderr and expected in done.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait(what: str, check, timeout: float = 120.0):  # noqa: ANN001, ANN202
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture
 def prefect_database() -> Iterator[str]:
     """A PostgreSQL database of its own for the Prefect server, as in docker-compose."""
-    admin = os.environ.get(POSTGRES_ENV)
-    if not admin:
-        pytest.skip(f"{POSTGRES_ENV} is not set: run the tests with `make test`")
-    plain = make_url(admin).set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"prefect_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield (
-        make_url(plain)
-        .set(drivername="postgresql+asyncpg", database=name)
-        .render_as_string(hide_password=False)
-    )
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _healthy(api: str) -> bool:
-    try:
-        return httpx.get(f"{api}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
+    yield from scratch_database("prefect", driver="postgresql+asyncpg")
 
 
 @pytest.mark.postgres
@@ -161,7 +115,7 @@ def test_serve_topology_without_docker(
     """PostgreSQL + `prefect server start` + `claimwatch serve`, all on loopback; a run
     triggered through Prefect's API completes and publishes both artifacts."""
     config = _site_config(site, tmp_path / "config")
-    port = _free_port()
+    port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     base = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMWATCH_", "PREFECT_"))}
     server_env = {
@@ -186,7 +140,7 @@ def test_serve_topology_without_docker(
         )
         service = None
         try:
-            _wait("the Prefect server", lambda: _healthy(api))
+            assert wait_for(lambda: api_healthy(api), timeout=120), "the Prefect server"
             service = subprocess.Popen(
                 [sys.executable, "-m", "claimwatch.cli", "serve", "--config", str(config)],
                 cwd=ROOT,
@@ -195,19 +149,13 @@ def test_serve_topology_without_docker(
                 stderr=serve_log,
             )
             with httpx.Client(base_url=api, timeout=10) as client:
-                deployment = _wait(
-                    "the deployment",
-                    lambda: _deployment(client, "monitor", "claimwatch"),
-                )
+                deployment = wait_for(lambda: _deployment(client, "monitor", "claimwatch"), 120)
+                assert deployment, "the deployment was registered"
                 assert deployment["schedules"], "the deployment carries its schedule"
                 run = client.post(f"/deployments/{deployment['id']}/create_flow_run", json={})
                 run.raise_for_status()
                 run_id = run.json()["id"]
-                state = _wait(
-                    "the flow run to finish",
-                    lambda: _final_state(client, run_id),
-                    timeout=240,
-                )
+                state = wait_for(lambda: _final_state(client, run_id), 240)
                 assert state == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
                 artifacts = client.post(
                     "/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run_id]}}}

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import UTC, datetime
 
 from alerts.delivery import deliver_pending, send_test
 from alerts.message import probe_message
-from alerts.routes import ENV_VAR, FILE, Route, load_routes
+from alerts.routes import ENV_VAR, FILE, Route
 from claimwatch.commands import dumps, settings_from
-from claimwatch.settings import Settings, default_config_dir
+from claimwatch.settings import Settings
 from extractors.watchlist import load_topics
 from storage.db import open_database, transaction
 from storage.models import Delivery
@@ -19,7 +18,7 @@ from storage.outbox import deliveries_of, list_alerts
 
 
 def _routes(settings: Settings) -> list[Route]:
-    routes = load_routes(settings.config_dir, default_config_dir(), os.environ)
+    routes = settings.routes()
     if not routes:
         print(
             f"claimwatch: no alert routes configured (add routes to {settings.config_dir / FILE} "

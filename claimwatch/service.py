@@ -8,23 +8,25 @@ import os
 import sys
 from pathlib import Path
 
-from alerts.routes import load_routes
 from claimwatch.commands import settings_from
 from claimwatch.errors import ClaimwatchError
 from claimwatch.settings import Settings
+from feeds.config import FeedsConfig
 
 
 class RunFailed(ClaimwatchError):
     """The monitoring pass ended Failed (every feed failed, or an error stopped it)."""
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _settings(args: argparse.Namespace) -> tuple[Settings, FeedsConfig]:
+    """Settings and feeds.yaml, checked with alerts.yaml before Prefect starts, so a wrong
+    file is one clear error."""
     settings = settings_from(args)
-    settings.feeds()  # a wrong feeds.yaml or alerts.yaml is one clear error before Prefect starts
-    load_routes(settings.config_dir, settings.defaults_dir or settings.config_dir, os.environ)
+    feeds = settings.feeds()
+    settings.routes()
     # The flow reads the database URL from the environment, never from its parameters.
     os.environ["CLAIMWATCH_DATABASE_URL"] = settings.database_url
-    return settings
+    return settings, feeds
 
 
 def _parameters(settings: Settings, args: argparse.Namespace) -> dict[str, str | None]:
@@ -36,7 +38,7 @@ def _parameters(settings: Settings, args: argparse.Namespace) -> dict[str, str |
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings, _feeds = _settings(args)
     from flows.monitor import monitor  # Prefect is imported only by the commands that need it
 
     state = monitor(**_parameters(settings, args), return_state=True)
@@ -50,8 +52,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    schedule = settings.feeds().schedule
+    settings, feeds = _settings(args)
+    schedule = feeds.schedule
     from prefect import serve
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings

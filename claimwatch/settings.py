@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from alerts.routes import Route, load_routes
 from claimwatch.errors import ConfigError
 from feeds.config import FeedsConfig, load_feeds_config
 
@@ -38,6 +39,12 @@ class Settings:
         if self.feeds_file is None or not self.feeds_file.is_file():
             raise ConfigError(f"no feeds.yaml in {self.config_dir} (see config/feeds.yaml)")
         return load_feeds_config(self.feeds_file, self.env)
+
+    def routes(self) -> list[Route]:
+        """The alert routes of alerts.yaml (else the packaged one) and CLAIMWATCH_ALERT_URLS.
+
+        The whole environment is passed: route URLs may name secrets as ${VARIABLE}."""
+        return load_routes(self.config_dir, self.defaults_dir or default_config_dir(), os.environ)
 
     @classmethod
     def load(

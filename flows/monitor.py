@@ -8,13 +8,10 @@ Completed, with the failures listed in its artifacts, when only some did.
 
 from __future__ import annotations
 
-import os
-
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import Completed, Failed, State
 
-from alerts.routes import load_routes
 from claimwatch.errors import ClaimwatchError
 from claimwatch.settings import Settings
 from extractors.watchlist import load_watchlist
@@ -50,7 +47,7 @@ def monitor(
     )
     config = settings.feeds()
     watchlist = load_watchlist(settings.topics_file, settings.actors_file)
-    routes = load_routes(settings.config_dir, settings.defaults_dir, os.environ)
+    routes = settings.routes()
     options = config.fetch
     result = PassReport()
     with Client(options) as client:

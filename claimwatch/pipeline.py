@@ -49,10 +49,10 @@ def ingest(
     sig = signature(article.text)
     original = find_original(session, sig, key) if sig else None
     if original is not None:
-        row, _ = store_article(session, article, [], published, source, sig, story=original)
+        row, _ = store_article(session, key, article, [], published, source, sig, story=original)
         return Ingested(article_id=row.id, copy_of=original.id)
     claims = extract_claims(article, watchlist)
-    row, rows = store_article(session, article, claims, published, source, sig)
+    row, rows = store_article(session, key, article, claims, published, source, sig)
     if sig:
         index_signature(session, row, sig)
     if not rows:

@@ -41,6 +41,7 @@ def find_article(session: Session, key: str) -> Article | None:
 
 def store_article(
     session: Session,
+    key: str,
     doc: ArticleDoc,
     claims: list[ClaimDoc],
     published: date,
@@ -48,13 +49,9 @@ def store_article(
     signature: list[int] | None = None,
     story: Article | None = None,
 ) -> tuple[Article, list[Claim]]:
-    """Store an article and its claims; an article already stored is left as it is.
+    """Store a new article and its claims under its key (the caller has checked the key is new).
 
     A syndicated copy names its story's first article and keeps no claims of its own."""
-    key = article_key(doc)
-    existing = find_article(session, key)
-    if existing is not None:
-        return existing, []
     row = Article(
         key=key,
         source_id=source.id if source else None,

@@ -72,24 +72,25 @@ def _markdown(blocks: Sequence[_Block]) -> str:
     out = []
     for block in blocks:
         if isinstance(block, _Heading):
-            out.append(f"**{_md(block.text)}**")
+            out.append(f"**{escape_markdown(block.text)}**")
         elif isinstance(block, _Quote):
-            out.append(f"> {_md(' '.join(block.text.split()))} _({block.language})_")
+            out.append(f"> {escape_markdown(' '.join(block.text.split()))} _({block.language})_")
         else:
             out.append("".join(_md_part(style, text) for style, text in block.parts))
     return "\n\n".join(out)
 
 
-def _md(text: str) -> str:
+def escape_markdown(text: str) -> str:
+    """Text shown literally in Markdown: its special characters escaped."""
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def _md_part(style: str, text: str) -> str:
     if style == "b":
-        return f"**{_md(text)}**"
+        return f"**{escape_markdown(text)}**"
     if style == "text":
-        return _md(text)
-    return f"[{_md(text)}]({style.replace(')', '%29')})"
+        return escape_markdown(text)
+    return f"[{escape_markdown(text)}]({style.replace(')', '%29')})"
 
 
 def _html(blocks: Sequence[_Block]) -> str:

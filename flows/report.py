@@ -3,6 +3,7 @@ table per feed. Pure: data in, text out."""
 
 from __future__ import annotations
 
+from alerts.message import escape_markdown
 from flows.outcomes import PassReport
 
 MAX_CLAIMS = 60
@@ -58,15 +59,18 @@ def markdown(report: PassReport) -> str:
         lines.append("None.")
     if failed or report.failed_feeds:
         lines += ["", "## Failures", ""]
-        lines += [f"- feed **{_md(f.name)}**: {_md(f.error or '')}" for f in report.failed_feeds]
-        lines += [f"- page {p.url}: {_md(p.reason or p.status)}" for p in failed]
+        lines += [
+            f"- feed **{escape_markdown(f.name)}**: {escape_markdown(f.error or '')}"
+            for f in report.failed_feeds
+        ]
+        lines += [f"- page {p.url}: {escape_markdown(p.reason or p.status)}" for p in failed]
     return "\n".join(lines) + "\n"
 
 
 def _change(alert: dict) -> str:
     after = alert["after"]
     before = alert.get("before")
-    line = f"- **{_md(alert['title'])}** ({alert['severity']})"
+    line = f"- **{escape_markdown(alert['title'])}** ({alert['severity']})"
     if before:
         line += f"\n  - before, {before['published']}: {_quote(before)}"
     line += f"\n  - now, {after['published']}: {_quote(after)}"
@@ -76,21 +80,21 @@ def _change(alert: dict) -> str:
 def _quote(view: dict) -> str:
     link = view.get("source") or ""
     outlet = view.get("outlet") or link
-    source = f"[{_md(outlet)}]({link})" if link.startswith("http") else _md(outlet)
-    return f"{view['stance']}, \u201c{_md(_short(view['quote']))}\u201d ({source})"
+    source = (
+        f"[{escape_markdown(outlet)}]({link})"
+        if link.startswith("http")
+        else escape_markdown(outlet)
+    )
+    return f"{view['stance']}, \u201c{escape_markdown(_short(view['quote']))}\u201d ({source})"
 
 
 def _claim(url: str, outlet: str | None, claim: dict) -> str:
     return (
-        f"- {_md(claim['actor'])} **{claim['stance']}** on {claim['topic']}: "
-        f"\u201c{_md(_short(claim['quote']))}\u201d ([{_md(outlet or url)}]({url}))"
+        f"- {escape_markdown(claim['actor'])} **{claim['stance']}** on {claim['topic']}: "
+        f"\u201c{escape_markdown(_short(claim['quote']))}\u201d ([{escape_markdown(outlet or url)}]({url}))"
     )
 
 
 def _short(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("*", "\\*").replace("[", "\\[").replace("]", "\\]")

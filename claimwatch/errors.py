@@ -15,3 +15,9 @@ class DocumentError(ClaimwatchError):
 
 class CorpusError(ClaimwatchError):
     """A corpus folder or its manifest is missing or wrong."""
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: the first line of its message, else its class name."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from claimwatch.errors import one_line
 from feeds.config import FetchOptions
 from feeds.errors import (
     DeadlineError,
@@ -224,7 +225,6 @@ class _Decompressor:
 
 
 def _reason(exc: httpx.TransportError) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    if "Connection refused" in text or "[Errno 111]" in text:
+    if "Connection refused" in str(exc) or "[Errno 111]" in str(exc):
         return "connection refused"
-    return text.splitlines()[0][:200]
+    return one_line(exc)[:200]

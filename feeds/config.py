@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from claimwatch.errors import ConfigError
+from claimwatch.errors import ConfigError, one_line
 
 DEFAULT_INTERVAL = 15 * 60
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
@@ -108,7 +108,7 @@ def load_feeds_config(path: Path, environ: Mapping[str, str]) -> FeedsConfig:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({_first_line(exc)})") from exc
+        raise ConfigError(f"{path}: not valid YAML ({one_line(exc)})") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping with a `feeds:` list")
     unknown = set(data) - {"feeds", "schedule", "fetch"}
@@ -186,7 +186,3 @@ def _human(seconds: float) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{seconds / size:g}{unit}"
     return f"{seconds:g}s"
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.delivery import deliver_pending
 from alerts.report import DeliveryReport
 from alerts.routes import Route
+from claimwatch.errors import one_line
 from claimwatch.pipeline import ingest
 from extractors.article import from_html
 from extractors.errors import ExtractionError
@@ -108,7 +109,7 @@ def read_feed(
     with transaction(sessions_for(database_url)) as session:
         source = feed_source(session, feed.name, feed.url)
         if not isinstance(outcome, Fetched):
-            reason = outcome.reason if isinstance(outcome, FeedFailure) else _reason(outcome)
+            reason = outcome.reason if isinstance(outcome, FeedFailure) else one_line(outcome)
             record_poll(session, source, "failed", reason)
             logger.warning("feed %s failed: %s", feed.name, reason)
             return FeedOutcome(feed.name, feed.url, "failed", error=reason)
@@ -245,8 +246,3 @@ def deliver_alerts(
 
 def _hint_date(page: DuePage) -> date | None:
     return page.published_hint.date() if page.published_hint else None
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

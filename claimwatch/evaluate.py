@@ -1,8 +1,8 @@
 """Measure the claim extractor against hand labels: the development set and the seeds.
 
 Scores per language: precision, recall and F1 of (actor side, polarity) and of
-(actor, stance) per document, and exact stance accuracy on the (actor, polarity)
-pairs found in both.
+(actor, stance) per document, and exact stance accuracy on the predicted
+(actor, stance) pairs whose (actor, polarity) the labels have.
 """
 
 from __future__ import annotations
@@ -148,12 +148,13 @@ def evaluate(documents: list[LabelledDocument]) -> dict[str, LanguageReport]:
         gold_as = {(c["actor"], c["stance"]) for c in doc.claims}
         pred_as = {(c.actor, c.stance) for c in predicted}
         report.actor_stance.add(pred_as, gold_as)
-        gold_ap = {(c["actor"], POLARITY[c["stance"]]): c["stance"] for c in doc.claims}
-        for claim in predicted:
-            stance = gold_ap.get((claim.actor, POLARITY[claim.stance]))
-            if stance is not None:
+        # stance accuracy: of the predicted (actor, stance) pairs whose actor and polarity
+        # the labels have, how many have one of the labelled stances exactly
+        gold_ap = {(actor, POLARITY[stance]) for actor, stance in gold_as}
+        for actor, stance in pred_as:
+            if (actor, POLARITY[stance]) in gold_ap:
                 report.matched += 1
-                report.stance_agrees += stance == claim.stance
+                report.stance_agrees += (actor, stance) in gold_as
         name = doc.path.name
         for pair in sorted(gold_as - pred_as):
             report.errors.append(f"{name}: missed {pair[0]} {pair[1]}")

@@ -16,7 +16,8 @@ Checks every labels/*.json file:
 Also checks the format of every topics/*.yaml and actors/*.yaml file and
 prints per-language counts (pages, claims, stances).
 
-Usage: python3 check_labels.py [--gold PATH] [--quiet]
+Usage: python3 check_labels.py [--gold PATH] [--root DIR] [--quiet]
+(--root: folder holding topics/, actors/ and labels/; default: this script's folder)
 Exit code 0 when everything passes, 1 otherwise.
 """
 
@@ -181,6 +182,12 @@ def check_actors(path: Path, errors: list[str]) -> dict[str, str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    ap.add_argument(
+        "--root",
+        type=Path,
+        default=HERE,
+        help="folder holding topics/, actors/ and labels/ (default: this script's folder)",
+    )
     ap.add_argument("--quiet", action="store_true", help="only print errors and the final verdict")
     ap.add_argument(
         "--coverage",
@@ -188,6 +195,7 @@ def main() -> int:
         help="informational: per page, how many claim quotes the topic's match terms find",
     )
     args = ap.parse_args()
+    root = args.root.resolve()
 
     gold = load_gold(args.gold)
     errors: list[str] = []
@@ -196,16 +204,16 @@ def main() -> int:
 
     topic_cache: dict[Path, set[str]] = {}
     actor_cache: dict[Path, dict[str, str]] = {}
-    for p in sorted((HERE / "topics").glob("*.yaml")):
+    for p in sorted((root / "topics").glob("*.yaml")):
         topic_cache[p.resolve()] = check_topics(p, errors)
-    for p in sorted((HERE / "actors").glob("*.yaml")):
+    for p in sorted((root / "actors").glob("*.yaml")):
         actor_cache[p.resolve()] = check_actors(p, errors)
 
     pages = collections.Counter()
     claims = collections.Counter()
     stances: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     coverage: list[str] = []
-    label_files = sorted((HERE / "labels").glob("*.json"))
+    label_files = sorted((root / "labels").glob("*.json"))
     if not label_files:
         errors.append("no label files found in labels/")
 
@@ -234,8 +242,8 @@ def main() -> int:
             errors.append(f"{where}: language must be 'de' or 'en', got {lang!r}")
         haystack = norm(rec.get("body") or "") + " \u2016 " + norm(rec.get("title") or "")
 
-        tpath = (HERE / str(lab.get("topics", ""))).resolve()
-        apath = (HERE / str(lab.get("actors", ""))).resolve()
+        tpath = (root / str(lab.get("topics", ""))).resolve()
+        apath = (root / str(lab.get("actors", ""))).resolve()
         if not tpath.is_file():
             errors.append(f"{where}: topics file {lab.get('topics')} missing")
         if not apath.is_file():

@@ -9,15 +9,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from extractors.article import Article
-from extractors.cues import find_cues, has_explicit, main_stance
+from extractors.cues import PRIORITY, REPORTING, Cue, find_cues, has_explicit, main_stance
 from extractors.furniture import Block, clean_blocks
 from extractors.language import SUPPORTED
 from extractors.lexicon import Lexicon, furniture_lexicon, load_lexicon
 from extractors.numbers import find_numbers
 from extractors.sentences import quoted_spans, split_sentences
-from extractors.speakers import Speaker, resolve, trailing_attribution
+from extractors.speakers import Recent, Speaker, resolve, trailing_attribution
 from extractors.tokens import HEADS, WHOLE, Token, any_match, tokenize
-from extractors.watchlist import Actor, Topic, Watchlist
+from extractors.watchlist import Actor, Mention, Topic, Watchlist
 
 
 @dataclass
@@ -48,7 +48,7 @@ class _Context:
     article_topics: set[str] = field(default_factory=set)  # named in the title or the lead
     section_topics: set[str] = field(default_factory=set)
     paragraph_topics: set[str] = field(default_factory=set)
-    last_speaker: Actor | None = None
+    recent: Recent = field(default_factory=Recent)
 
 
 def article_blocks(article: Article) -> list[Block]:
@@ -128,28 +128,18 @@ def _sentence_claims(
     if any(c.negated for c in cues) and _pluperfect(tokens, lexicon):
         return []  # "bestätigt hatte das Russland bis dahin nicht": the past, not a position
     mentions = watchlist.mentions(tokens)
-    speakers: list[Speaker] = []
-    if cues:
-        main = next((c for c in cues if c.stance == stance), None)
-        if main is None:  # verbs of saying only: a trailing `…“, sagte X` is the main clause
-            main = next((c for c in cues if trailing_attribution(tokens, c)), cues[0])
-        # a stance inside a quotation is the speaker's; who that is, the verb outside tells
-        anchor = main if not main.quoted else next((c for c in cues if not c.quoted), main)
-        speakers = resolve(tokens, sentence, mentions, anchor, lexicon, context.last_speaker)
-    if not speakers and impersonal:
-        speakers = [Speaker(REPORTS, impersonal)]
-        stance = stance or "assert"
+    voices = _voices(tokens, sentence, mentions, cues, stance, lexicon, context.recent)
+    if not voices and impersonal:
+        voices = [(Speaker(REPORTS, impersonal), stance or "assert")]
     if weak:  # a country or capital is named as a place and a side far more often than as a voice
-        speakers = [s for s in speakers if s.actor.names and s.actor.kind != "state"]
-    if not speakers or stance is None:
+        voices = [(s, v) for s, v in voices if s.actor.names and s.actor.kind != "state"]
+    if not voices:
         return []
-    context.last_speaker = next(
-        (s.actor for s in speakers if s.actor.kind == "person"), context.last_speaker
-    )
+    context.recent.note([s.actor for s, _ in voices])
     claims = []
     for topic in direct + inherited:
         numbers = find_numbers(tokens, lexicon, lambda t, tp=topic: _topic_word(tp, t))
-        for speaker in speakers:
+        for speaker, said in voices:
             if weak and speaker.actor.group in topic.about:
                 continue  # the story's own side says much near it; a confirmation names it
             claims.append(
@@ -157,7 +147,7 @@ def _sentence_claims(
                     actor=speaker.actor.id,
                     actor_text=speaker.text,
                     group=speaker.actor.group,
-                    stance=_side_stance(stance, speaker.actor, topic),
+                    stance=_side_stance(said, speaker.actor, topic),
                     topic=topic.id,
                     quote=sentence,
                     numbers=numbers,
@@ -166,6 +156,39 @@ def _sentence_claims(
                 )
             )
     return claims
+
+
+def _voices(
+    tokens: list[Token],
+    sentence: str,
+    mentions: list[Mention],
+    cues: list[Cue],
+    stance: str | None,
+    lexicon: Lexicon,
+    recent: Recent,
+) -> list[tuple[Speaker, str]]:
+    """Who says it, with which stance.
+
+    Stance verbs outside quotations each have their own subject (`While Hamas blamed
+    Israel, Israel has not claimed responsibility` is two claims); a speaker named by
+    several keeps the most specific. Otherwise the main verb's subject speaks, and a
+    stance inside a quotation is the speaker's, whom the verb outside names."""
+    stated = [c for c in cues if not c.quoted and c.stance != REPORTING]
+    if len(stated) > 1:
+        best: dict[str, tuple[Speaker, str]] = {}
+        for cue in stated:
+            for speaker in resolve(tokens, sentence, mentions, cue, lexicon, recent):
+                held = best.get(speaker.actor.id)
+                if held is None or PRIORITY.index(cue.stance) < PRIORITY.index(held[1]):
+                    best[speaker.actor.id] = (speaker, cue.stance)
+        return list(best.values())
+    if not cues or stance is None:
+        return []
+    main = next((c for c in cues if c.stance == stance), None)
+    if main is None:  # verbs of saying only: a trailing `…“, sagte X` is the main clause
+        main = next((c for c in cues if trailing_attribution(tokens, c)), cues[0])
+    anchor = main if not main.quoted else next((c for c in cues if not c.quoted), main)
+    return [(s, stance) for s in resolve(tokens, sentence, mentions, anchor, lexicon, recent)]
 
 
 REPORTS = Actor(id="reports", group="reports", kind="media", names=[], label="unattributed reports")

@@ -52,7 +52,7 @@ def _negated(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
 PASSIVE_STANCES = frozenset(["accuse", "deny", "confirm"])
 
 
-def _segment(tokens: list[Token], cue: Cue) -> range:
+def segment(tokens: list[Token], cue: Cue) -> range:
     """The tokens around the cue up to the nearest comma or clause break."""
     start = cue.start
     while start > 0 and tokens[start - 1].text not in _CLAUSE_END:
@@ -83,16 +83,16 @@ def _noun(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
 
 def _agentless_passive(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
     """A passive stance verb without a `von X`/`by X`: its subject is the target."""
-    segment = _segment(tokens, cue)
+    part = segment(tokens, cue)
     after = cue.end < len(tokens) and tokens[cue.end].lower in lexicon.passive_after
     auxiliary = any(
         tokens[k].lower in lexicon.passive_aux
-        for k in segment
+        for k in part
         if (lexicon.language == "de" or cue.start - 3 <= k < cue.start)
     )
     if not (after or auxiliary):
         return False
-    return not any(tokens[k].lower in lexicon.passive_agent for k in segment if k >= cue.start - 4)
+    return not any(tokens[k].lower in lexicon.passive_agent for k in part if k >= cue.start - 4)
 
 
 def _scan(tokens: list[Token], patterns: dict[str, list[Pattern]], quoted: bool) -> list[Cue]:

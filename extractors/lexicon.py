@@ -29,6 +29,11 @@ class Lexicon:
     conditionals: list[Pattern]
     pluperfect: list[Pattern]
     pronouns: frozenset[str]
+    group_pronouns: frozenset[str]
+    subject_pronouns: frozenset[str]
+    prepositions: frozenset[str]
+    inversion: list[Pattern]
+    indefinite: frozenset[str]
     person_descriptions: list[re.Pattern[str]]
     sources_before: list[Pattern]
     sources_after: list[Pattern]
@@ -97,6 +102,11 @@ def load_lexicon(language: str) -> Lexicon:
         conditionals=compile_all(_strings(data, "conditionals", path)),
         pluperfect=compile_all(_strings(data, "pluperfect", path)),
         pronouns=lower("pronouns"),
+        group_pronouns=lower("group_pronouns"),
+        subject_pronouns=lower("subject_pronouns"),
+        prepositions=lower("prepositions"),
+        inversion=compile_all(_strings(data, "inversion", path)),
+        indefinite=lower("indefinite"),
         person_descriptions=[re.compile(p) for p in _strings(data, "person_descriptions", path)],
         sources_before=compile_all(_strings(data, "sources_before", path)),
         sources_after=compile_all(_strings(data, "sources_after", path)),

@@ -3,9 +3,13 @@
 In order: the attribution after a quote or comma (`„…“, sagte Putin`, `…, X said`);
 otherwise the first actor named in the clause of the cue (`Russland dementierte`),
 or the one named right after it (`erklärte der ukrainische Militärgeheimdienst`);
-a pronoun or a description (`er`, `der 70-Jährige`) points back to the last
+a pronoun or a description (`er`, `der 70-Jährige`, `it`) points back to the last
 speaker; an outlet cited as a source (`laut BBC`) speaks only when nobody else does;
 and a name not in any watch list (`John Kirby`) still counts, as itself.
+
+A name governed by a preposition (`gegenüber dem RND`, `in Kashmir`) is never the
+subject; in English only verbs of saying come before their subject (`said Kirby`),
+so the name after `told` or `accused` is whom it is said to or about.
 """
 
 from __future__ import annotations
@@ -13,22 +17,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.cues import Cue
+from extractors.cues import Cue, segment
 from extractors.lexicon import Lexicon
 from extractors.tokens import Token
 from extractors.watchlist import Actor, Mention
 
 _CLOSING_QUOTES = frozenset('“”»›‘’"')
+_PART_BREAK = frozenset(",;:()–—")  # what ends a preposition's reach
 _HARD_BREAK = frozenset(";:")
 _DETERMINERS = frozenset("der die das des dem den ein eine einer eines the a an of von".split())
 _COORDINATORS = frozenset(["und", "and", "sowie"])
+_UNNAMED_SPAN = 4  # `a police officer`, `a company spokesperson`
 _NAME_SPAN = 6  # words a name with its title may take before the verb: `…, Economy Minister X said`
 _NAME_STOP = _DETERMINERS | frozenset(
     """im am auf aus bei mit nach vor zu zum zur und oder aber auch doch noch nur schon so wie
     wenn als dass ob es er sie wir ihr man dies diese dieser dieses jener and or but in on at by
     for from to with as that this these those it he she they we mr mrs ms dr prof herr frau
     präsident president minister andere anderen viele einige alle beide mehrere zwei drei vier
-    fünf sechs sieben acht neun zehn""".split()
+    fünf sechs sieben acht neun zehn whether while when if although though because since
+    during after before until once nachdem während weil obwohl bevor seit falls""".split()
 )
 # role words that may stand before a name without being part of it: "Berater Corey Lewandowski"
 _ROLES = frozenset(
@@ -66,6 +73,32 @@ class Speaker:
 
     actor: Actor
     text: str
+
+
+@dataclass
+class Recent:
+    """The speakers of earlier sentences that a pronoun or a description may point to."""
+
+    person: Actor | None = None  # er, he, she, der 70-Jährige
+    group: Actor | None = None  # it, they: a state, a ministry, a party
+    latest: Actor | None = None  # sie: she or they, whoever spoke last
+
+    def note(self, actors: list[Actor]) -> None:
+        for actor in actors:
+            if actor.kind == "person":
+                self.person = actor
+            else:
+                self.group = actor
+            self.latest = actor
+
+    def pointed_to(self, word: str, lexicon: Lexicon) -> Actor | None:
+        word = word.lower()
+        person, group = word in lexicon.pronouns, word in lexicon.group_pronouns
+        if person and group:
+            return self.latest
+        if group:
+            return self.group
+        return self.person
 
 
 def _source_spans(tokens: list[Token], lexicon: Lexicon) -> list[tuple[int, int]]:
@@ -122,17 +155,71 @@ def _coordinated(mentions: list[Mention], first: Mention, tokens: list[Token]) -
     return chosen
 
 
-def _pick(candidates: list[Mention], cue: Cue) -> Mention | None:
-    """The subject: first actor named before the verb, else right after it (inversion).
+def _pick(
+    candidates: list[Mention], cue: Cue, tokens: list[Token], lexicon: Lexicon
+) -> Mention | None:
+    """The subject: the actor named before the verb, else right after it (inversion).
 
-    Only the cue's first word anchors it, so `gab der Geheimdienst bekannt` works."""
+    Within the cue's own part of the sentence first, so in `While Hamas blamed Israel,
+    Israel has not claimed responsibility` each verb has its own subject. Only the
+    cue's first word anchors it, so `gab der Geheimdienst bekannt` works."""
+    part = segment(tokens, cue)
     before = [m for m in candidates if m.end <= cue.start and not m.possessive]
+    after = [
+        m
+        for m in candidates
+        if m.start > cue.start and not m.possessive and m.start - cue.start <= 5
+    ]
+    own = [m for m in before if m.start >= part.start]
+    if own:
+        return own[0]
+    if unnamed(tokens, cue, lexicon):
+        return None  # `…, a police officer told AP`: someone, not a name from elsewhere
+    if (
+        after
+        and after[0].start < part.stop
+        and cue.start == part.start
+        and inverts(tokens, cue, lexicon)
+    ):
+        return after[0]  # `..., bestätigte Putin am Freitag`: the verb opens its part
     if before:
         return before[0]
-    after = [m for m in candidates if m.start > cue.start and not m.possessive]
-    if after and after[0].start - cue.start <= 5:
+    if after and inverts(tokens, cue, lexicon):
         return after[0]
     return None
+
+
+def unnamed(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
+    """Whether the cue's own part opens with an indefinite subject (`a police officer`)."""
+    first = segment(tokens, cue).start
+    short = cue.start - first <= _UNNAMED_SPAN  # not an apposition: `X, a member of Y, said`
+    return first < cue.start and short and tokens[first].lower in lexicon.indefinite
+
+
+def inverts(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
+    """Whether the subject may follow the cue: never after a pronoun subject (`Es macht
+    die Hamas verantwortlich`); in English only after verbs of saying (`said Kirby`)."""
+    if cue.start > 0 and tokens[cue.start - 1].lower in lexicon.subject_pronouns:
+        return False
+    if cue.end < len(tokens) and tokens[cue.end].lower in lexicon.subject_pronouns:
+        return False  # `sagte er`: the pronoun is the subject
+    if not lexicon.inversion:
+        return True
+    return any(p.match_at(tokens, cue.start) is not None for p in lexicon.inversion)
+
+
+def governed(tokens: list[Token], start: int, cue: Cue, lexicon: Lexicon) -> bool:
+    """Whether a preposition governs the name at `start` (`gegenüber dem Redaktionsnetzwerk
+    Deutschland`, `in Pakistan-administered Kashmir`): then it is not a subject."""
+    for k in range(start - 1, max(-1, start - 6), -1):
+        if cue.start <= k < cue.end or tokens[k].text in _PART_BREAK:
+            return False
+        lower = tokens[k].lower
+        if lower in lexicon.prepositions:
+            return True
+        if not (lower in lexicon.determiners or tokens[k].text[:1].isupper()):
+            return False
+    return False
 
 
 def resolve(
@@ -141,14 +228,16 @@ def resolve(
     mentions: list[Mention],
     cue: Cue,
     lexicon: Lexicon,
-    last_speaker: Actor | None,
+    recent: Recent,
 ) -> list[Speaker]:
     """The speakers of a sentence whose main cue is `cue`."""
     start, end = _clause(tokens, cue.start)
     local = [m for m in mentions if start <= m.start < end]
     sources = _source_spans(tokens, lexicon)
     cited_media = [m for m in local if m.actor.kind == "media" and _in_spans(m, sources)]
-    candidates = [m for m in local if m not in cited_media]
+    candidates = [
+        m for m in local if m not in cited_media and not governed(tokens, m.start, cue, lexicon)
+    ]
 
     attribution = _attribution_start(tokens, cue) if not cue.quoted else None
     if attribution is not None:
@@ -161,16 +250,17 @@ def resolve(
         outside = [m for m in candidates if m.start > cue.start] or candidates[::-1]
         if outside:
             return [Speaker(outside[0].actor, outside[0].text)]
-    chosen = _pick(candidates, cue)
+    chosen = _pick(candidates, cue, tokens, lexicon)
     if chosen is not None:
         return [Speaker(m.actor, m.text) for m in _coordinated(candidates, chosen, tokens)]
 
     pointer = _pointer(tokens, sentence, lexicon, cue)
-    if pointer and last_speaker is not None:
-        return [Speaker(last_speaker, pointer)]
+    if pointer:
+        actor = recent.pointed_to(pointer, lexicon)
+        return [Speaker(actor, pointer)] if actor is not None else []
     if cited_media:
         return [Speaker(cited_media[0].actor, cited_media[0].text)]
-    name = unknown_name(tokens, cue, mentions)
+    name = unknown_name(tokens, cue, mentions, lexicon)
     if name:
         return [Speaker(name_actor(name), name)]
     return []
@@ -178,7 +268,7 @@ def resolve(
 
 def _pointer(tokens: list[Token], sentence: str, lexicon: Lexicon, cue: Cue) -> str | None:
     """A pronoun or description next to the cue that points back: `sagte er`, `he said`,
-    `Der 70-Jährige meinte`."""
+    `Der 70-Jährige meinte`, `It said`."""
     near = range(max(0, cue.start - 4), min(len(tokens), cue.end + 3))
     for pattern in lexicon.person_descriptions:
         for match in pattern.finditer(sentence):
@@ -187,11 +277,17 @@ def _pointer(tokens: list[Token], sentence: str, lexicon: Lexicon, cue: Cue) -> 
     for k in near:
         if not tokens[k].quoted and tokens[k].lower in lexicon.pronouns:
             return tokens[k].text
+    for k in range(max(0, cue.start - 2), min(len(tokens), cue.end + 1)):
+        if not tokens[k].quoted and tokens[k].lower in lexicon.group_pronouns:
+            return tokens[k].text  # `it said`, `it has denied`: right at the verb only
     return None
 
 
-def unknown_name(tokens: list[Token], cue: Cue, known: list[Mention]) -> str | None:
-    """A proper name (two or more capitalised words, or an acronym) near the cue."""
+def unknown_name(
+    tokens: list[Token], cue: Cue, known: list[Mention], lexicon: Lexicon
+) -> str | None:
+    """A proper name (two or more capitalised words, or an acronym) near the cue, in
+    the cue's clause, in subject position."""
     taken = {k for m in known for k in range(m.start, m.end)}
     runs: list[list[Token]] = []
     run: list[Token] = []
@@ -206,13 +302,22 @@ def unknown_name(tokens: list[Token], cue: Cue, known: list[Mention]) -> str | N
         runs.append(run)
     runs = [r[1:] if len(r) > 2 and r[0].lower in _ROLES else r for r in runs]
     names = [r for r in runs if len(r) >= 2 or _acronym(r[0].text)]
+    start, end = _clause(tokens, cue.start)
+    at = {id(t): k for k, t in enumerate(tokens)}
+    names = [
+        r
+        for r in names
+        if start <= at[id(r[0])] < end and not governed(tokens, at[id(r[0])], cue, lexicon)
+    ]
     if not names:
         return None
-    before = [r for r in names if tokens.index(r[-1]) < cue.start]
-    after = [
-        r for r in names if tokens.index(r[0]) > cue.start and tokens.index(r[0]) - cue.start <= 5
-    ]
-    chosen = before[0] if before else (after[0] if after else None)
+    before = [r for r in names if at[id(r[-1])] < cue.start]
+    if unnamed(tokens, cue, lexicon):
+        before = [r for r in before if at[id(r[0])] >= segment(tokens, cue).start]
+    after = [r for r in names if 0 < at[id(r[0])] - cue.start <= 5]
+    chosen = before[0] if before else None
+    if chosen is None and after and inverts(tokens, cue, lexicon):
+        chosen = after[0]
     return " ".join(t.text for t in chosen) if chosen else None
 
 

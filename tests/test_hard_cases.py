@@ -251,3 +251,36 @@ def test_blasted_someone_is_an_accusation(watchlist: Watchlist) -> None:
     text = "Zelensky blasted Moscow for hiding North Korean troops in Kursk."
     claims = claims_of(text, watchlist, title="North Korean troops in Russia")
     assert pairs(claims) == {("zelensky", "accuse")}
+
+
+def test_each_stance_verb_has_its_own_subject(watchlist: Watchlist) -> None:
+    text = (
+        "While Ukraine has accused North Korea of sending troops to Kursk, "
+        "Pyongyang has not confirmed the deployment of its soldiers."
+    )
+    claims = claims_of(text, watchlist, title="North Korean troops in Russia")
+    assert pairs(claims) == {("ukraine", "accuse"), ("north-korea", "evade")}
+
+
+def test_a_name_after_a_preposition_is_not_the_speaker(watchlist: Watchlist) -> None:
+    text = "Gegenüber dem Sender Radio Moskau bestätigte Selenskyj den Einsatz nordkoreanischer Soldaten."
+    assert pairs(claims_of(text, watchlist)) == {("zelensky", "assert")}
+
+
+def test_whom_it_is_told_to_is_not_the_speaker(watchlist: Watchlist) -> None:
+    text = "North Korean troops have reached the front near Kursk, a Ukrainian officer told Radio Liberty."
+    assert claims_of(text, watchlist, title="North Korean troops in Russia") == []
+
+
+def test_it_points_back_to_the_last_state_or_body(watchlist: Watchlist) -> None:
+    text = (
+        "The Kremlin declined to comment on North Korean troops on Monday. "
+        "On Tuesday it denied that North Korean troops were fighting in Kursk."
+    )
+    claims = claims_of(text, watchlist, title="North Korean troops in Russia")
+    assert {(c.group, c.stance) for c in claims} == {("russia", "evade"), ("russia", "deny")}
+
+
+def test_the_object_after_a_pronoun_subject_is_no_speaker(watchlist: Watchlist) -> None:
+    text = "It blamed Russia for the deployment of North Korean troops in Kursk."
+    assert claims_of(text, watchlist, title="North Korean troops in Russia") == []

@@ -114,10 +114,13 @@ def _sentence_claims(
     cues = find_cues(tokens, lexicon)
     stance = main_stance(cues)
     impersonal = _impersonal(tokens, lexicon)
-    if stance is None and not impersonal:
+    continued = _continued(tokens, lexicon, context.recent, position)
+    if stance is None and not impersonal and continued is None:
         return []
     explicit = has_explicit(cues)
     compounds = HEADS if lexicon.language == "de" else WHOLE  # `Propagandalüge`
+    if continued is not None and stance is None:  # the speaker's reported speech goes on
+        stance = "assert"
     if stance == "assert" and not explicit and any_match(lexicon.blame, tokens, compounds):
         stance = "accuse"  # blame in what is said: `„… respektlos und dumm!“, sagte X`
     # a plain "said" on a topic from the context is weak evidence: it counts only for a
@@ -129,13 +132,15 @@ def _sentence_claims(
         return []  # "bestätigt hatte das Russland bis dahin nicht": the past, not a position
     mentions = watchlist.mentions(tokens)
     voices = _voices(tokens, sentence, mentions, cues, stance, lexicon, context.recent)
+    if not voices and continued is not None:
+        voices = [(continued, stance or "assert")]
     if not voices and impersonal:
         voices = [(Speaker(REPORTS, impersonal), stance or "assert")]
     if weak:  # a country or capital is named as a place and a side far more often than as a voice
         voices = [(s, v) for s, v in voices if s.actor.names and s.actor.kind != "state"]
     if not voices:
         return []
-    context.recent.note([s.actor for s, _ in voices])
+    context.recent.note([s for s, _ in voices], position)
     claims = []
     for topic in direct + inherited:
         numbers = find_numbers(tokens, lexicon, lambda t, tp=topic: _topic_word(tp, t))
@@ -192,6 +197,22 @@ def _voices(
 
 
 REPORTS = Actor(id="reports", group="reports", kind="media", names=[], label="unattributed reports")
+
+
+def _continued(
+    tokens: list[Token], lexicon: Lexicon, recent: Recent, position: int
+) -> Speaker | None:
+    """The speaker of the sentence before, when this one goes on with their words: a
+    quotation standing alone, or German reported speech (`Das sei nicht seine Absicht
+    gewesen`), right after a sentence that named who speaks."""
+    if recent.last is None or recent.position != position - 1:
+        return None
+    words = [t for t in tokens if t.text[:1].isalnum()]
+    if words and all(t.quoted for t in words):
+        return recent.last
+    if any(not t.quoted and t.lower in lexicon.subjunctive for t in words):
+        return recent.last
+    return None
 
 
 def _impersonal(tokens: list[Token], lexicon: Lexicon) -> str | None:

@@ -82,7 +82,11 @@ def _noun(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
 
 
 def _agentless_passive(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
-    """A passive stance verb without a `von X`/`by X`: its subject is the target."""
+    """A passive stance verb without a `von X`/`by X`: its subject is the target.
+
+    Only participles are passive: `the reports are baseless` is a denial."""
+    if cue.quoted or not tokens[cue.start].lower.endswith(lexicon.participle_endings):
+        return False
     part = segment(tokens, cue)
     after = cue.end < len(tokens) and tokens[cue.end].lower in lexicon.passive_after
     auxiliary = any(

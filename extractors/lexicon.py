@@ -34,6 +34,7 @@ class Lexicon:
     prepositions: frozenset[str]
     inversion: list[Pattern]
     indefinite: frozenset[str]
+    subjunctive: frozenset[str]
     person_descriptions: list[re.Pattern[str]]
     sources_before: list[Pattern]
     sources_after: list[Pattern]
@@ -45,6 +46,7 @@ class Lexicon:
     passive_aux: frozenset[str]
     passive_after: frozenset[str]
     passive_agent: frozenset[str]
+    participle_endings: tuple[str, ...]
     determiners: frozenset[str]
     adjective_endings: tuple[str, ...]
     noun_forms: frozenset[str]
@@ -107,6 +109,7 @@ def load_lexicon(language: str) -> Lexicon:
         prepositions=lower("prepositions"),
         inversion=compile_all(_strings(data, "inversion", path)),
         indefinite=lower("indefinite"),
+        subjunctive=lower("subjunctive"),
         person_descriptions=[re.compile(p) for p in _strings(data, "person_descriptions", path)],
         sources_before=compile_all(_strings(data, "sources_before", path)),
         sources_after=compile_all(_strings(data, "sources_after", path)),
@@ -118,6 +121,7 @@ def load_lexicon(language: str) -> Lexicon:
         passive_aux=lower("passive_aux"),
         passive_after=lower("passive_after"),
         passive_agent=lower("passive_agent"),
+        participle_endings=tuple(_strings(data, "participle_endings", path)),
         determiners=lower("determiners"),
         adjective_endings=tuple(_strings(data, "adjective_endings", path)),
         noun_forms=lower("noun_forms"),

@@ -82,14 +82,18 @@ class Recent:
     person: Actor | None = None  # er, he, she, der 70-Jährige
     group: Actor | None = None  # it, they: a state, a ministry, a party
     latest: Actor | None = None  # sie: she or they, whoever spoke last
+    last: Speaker | None = None  # who spoke in the sentence at `position`
+    position: int = -1
 
-    def note(self, actors: list[Actor]) -> None:
-        for actor in actors:
-            if actor.kind == "person":
-                self.person = actor
+    def note(self, speakers: list[Speaker], position: int) -> None:
+        for speaker in speakers:
+            if speaker.actor.kind == "person":
+                self.person = speaker.actor
             else:
-                self.group = actor
-            self.latest = actor
+                self.group = speaker.actor
+            self.latest = speaker.actor
+        if speakers:
+            self.last, self.position = speakers[0], position
 
     def pointed_to(self, word: str, lexicon: Lexicon) -> Actor | None:
         word = word.lower()

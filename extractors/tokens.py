@@ -3,8 +3,8 @@
 One matcher serves topics, actors and stance cues: a pattern is a sequence of
 words; `word*` matches any ending, a plain word matches its inflected forms
 (`Russland`/`Russlands`, `russische`/`russischen`), an all-capital word (`USA`)
-matches only itself, and `...` stands for a gap of up to six words
-(separable verbs: `wirft ... vor`).
+matches only itself, and `...` stands for a gap of up to six words, or up to fifteen when the
+pattern closes its clause (separable verbs: `wirft ... vor`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ from dataclasses import dataclass
 _TOKEN = re.compile(r"\d+(?:[.,]\d{3})+(?:,\d+)?|\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
 _ENDINGS = ("’s", "'s", "ern", "en", "er", "es", "em", "e", "s")
 GAP = 6
+LONG_GAP = 15
+"""A gap longer than GAP is allowed when the pattern ends its clause: the particle of a
+German separable verb closes the clause however long its middle (`Kritiker warfen dem
+Präsidenten Blasphemie und einen ausgeprägten Narzissmus vor.`)."""
+_CLAUSE_CLOSERS = frozenset(',.;:!?)–—"“”»«„') | frozenset(
+    ["und", "and", "oder", "or", "aber", "but"]
+)
 
 WHOLE, PARTS, HEADS = 0, 1, 2
 """How far a word may match inside a token: whole tokens only; parts of hyphenated
@@ -113,12 +120,13 @@ class Pattern:
                 end = _match_segment(segment, tokens, pos, compounds)
             else:
                 end = None
-                for skip in range(GAP + 1):
+                for skip in range(LONG_GAP + 1):
                     if pos + skip < len(tokens) and tokens[pos + skip].text in ".;:!?":
                         break
                     end = _match_segment(segment, tokens, pos + skip, compounds)
-                    if end is not None:
+                    if end is not None and (skip <= GAP or _closes_clause(tokens, end)):
                         break
+                    end = None
             if end is None:
                 return None
             pos = end
@@ -158,6 +166,10 @@ def _match_segment(
         if not word.matches(tokens[i + k], compounds):
             return None
     return i + len(segment)
+
+
+def _closes_clause(tokens: Sequence[Token], end: int) -> bool:
+    return end >= len(tokens) or tokens[end].lower in _CLAUSE_CLOSERS
 
 
 def any_match(patterns: Sequence[Pattern], tokens: Sequence[Token], compounds: int = WHOLE) -> bool:

@@ -284,3 +284,36 @@ def test_it_points_back_to_the_last_state_or_body(watchlist: Watchlist) -> None:
 def test_the_object_after_a_pronoun_subject_is_no_speaker(watchlist: Watchlist) -> None:
     text = "It blamed Russia for the deployment of North Korean troops in Kursk."
     assert claims_of(text, watchlist, title="North Korean troops in Russia") == []
+
+
+def test_a_separable_verb_closes_its_clause_after_a_long_middle(watchlist: Watchlist) -> None:
+    text = (
+        "Selenskyj warf der russischen Führung am Montag in Kiew die heimliche Verlegung "
+        "nordkoreanischer Soldaten vor."
+    )
+    assert pairs(claims_of(text, watchlist)) == {("zelensky", "accuse")}
+
+
+def test_reported_speech_goes_on_with_the_last_speaker(watchlist: Watchlist) -> None:
+    text = (
+        "Selenskyj warf Russland den Einsatz nordkoreanischer Soldaten vor. "
+        "Die nordkoreanischen Soldaten seien bereits an der Front im Gebiet Kursk."
+    )
+    claims = claims_of(text, watchlist)
+    assert pairs(claims) == {("zelensky", "accuse"), ("zelensky", "assert")}
+    assert claims[1].quote.startswith("Die nordkoreanischen Soldaten seien")
+
+
+def test_a_quotation_standing_alone_is_the_last_speakers(watchlist: Watchlist) -> None:
+    text = (
+        "Kremlin spokesman Dmitry Peskov said on Monday that he had read the reports about North "
+        "Korean troops in Kursk. "
+        '"This is nonsense, there are no North Korean troops in Kursk."'
+    )
+    claims = claims_of(text, watchlist, title="North Korean troops in Russia")
+    assert ("peskov", "deny") in pairs(claims)
+
+
+def test_reported_speech_without_a_speaker_before_is_no_claim(watchlist: Watchlist) -> None:
+    text = "Die nordkoreanischen Soldaten seien bereits an der Front im Gebiet Kursk."
+    assert claims_of(text, watchlist) == []

@@ -41,6 +41,18 @@ def _is_foreign_script(line: str) -> bool:
     return letters > 0 and len(_LATIN.findall(line)) < letters / 2
 
 
+_LOOKAHEAD = 5
+_PARAGRAPH_WORDS = 20
+
+
+def _body_follows(lines: list[str]) -> bool:
+    """Whether article paragraphs follow: two long lines ending like sentences."""
+    paragraphs = [
+        line for line in lines if len(line.split()) >= _PARAGRAPH_WORDS and _TERMINAL.search(line)
+    ]
+    return len(paragraphs) >= 2
+
+
 def clean_blocks(text: str, lexicon: Lexicon, title: str = "") -> list[Block]:
     """The article's own text as blocks, furniture removed, in order."""
     lines = [" ".join(line.split()) for line in text.replace("\r", "\n").split("\n")]
@@ -48,11 +60,20 @@ def clean_blocks(text: str, lexicon: Lexicon, title: str = "") -> list[Block]:
     blocks: list[Block] = []
     body_chars = 0
     previous = ""
+    teaser = False  # inside an inline teaser box: its headlines are skipped
     for index, line in enumerate(lines):
         lower = line.lower().rstrip(":")
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        if body_chars > 150 and lower in lexicon.cut_markers:
+        if body_chars > 150 and lower in lexicon.end_markers:
             break
+        if body_chars > 150 and lower in lexicon.cut_markers:
+            if not _body_follows(lines[index + 1 : index + 1 + _LOOKAHEAD]):
+                break
+            teaser = True  # `Read more` inside the article: skip the box, keep the text after it
+            continue
+        if teaser and not _TERMINAL.search(line):
+            continue
+        teaser = False
         if _COMMENT_USER.match(line):
             break
         if lower in lexicon.furniture_lines or _BREADCRUMB.match(line):

@@ -24,6 +24,7 @@ class Lexicon:
     language: str
     furniture_lines: frozenset[str]
     cut_markers: frozenset[str]
+    end_markers: frozenset[str]
     credit_markers: tuple[str, ...]
     negations: list[Pattern]
     conditionals: list[Pattern]
@@ -99,6 +100,7 @@ def load_lexicon(language: str) -> Lexicon:
         language=language,
         furniture_lines=lower("furniture_lines"),
         cut_markers=lower("cut_markers"),
+        end_markers=lower("end_markers"),
         credit_markers=tuple(s.lower() for s in _strings(data, "credit_markers", path)),
         negations=compile_all(_strings(data, "negations", path)),
         conditionals=compile_all(_strings(data, "conditionals", path)),
@@ -144,5 +146,6 @@ def furniture_lexicon(language: str) -> Lexicon:
     merged = Lexicon(**{**de.__dict__})
     merged.furniture_lines = de.furniture_lines | en.furniture_lines
     merged.cut_markers = de.cut_markers | en.cut_markers
+    merged.end_markers = de.end_markers | en.end_markers
     merged.credit_markers = de.credit_markers + en.credit_markers
     return merged

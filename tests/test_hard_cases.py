@@ -317,3 +317,19 @@ def test_a_quotation_standing_alone_is_the_last_speakers(watchlist: Watchlist) -
 def test_reported_speech_without_a_speaker_before_is_no_claim(watchlist: Watchlist) -> None:
     text = "Die nordkoreanischen Soldaten seien bereits an der Front im Gebiet Kursk."
     assert claims_of(text, watchlist) == []
+
+
+def test_an_inline_teaser_box_does_not_end_the_article(watchlist: Watchlist) -> None:
+    paragraph = (
+        "Die Lage an der Front im Gebiet Kursk blieb am Wochenende nach Angaben aus Kiew "
+        "angespannt, während beide Seiten neue Angriffe mit Drohnen und Artillerie meldeten."
+    )
+    text = (
+        f"{paragraph}\n\nAuch interessant\n\nSo lebt es sich in einer Kleinstadt an der Grenze\n\n"
+        f"{paragraph}\n\nSelenskyj warf Russland den Einsatz nordkoreanischer Soldaten im Gebiet "
+        "Kursk vor, wo sie seit Wochen an der Seite russischer Truppen kämpfen würden, wie er sagte."
+        f"\n\n{paragraph}\n\nAuch interessant\n\nPutin bestätigt nordkoreanische Soldaten, sagte der Kreml."
+    )
+    article = from_text(f"Ein Tag in Kursk\n\n{text}")
+    assert "Kleinstadt" not in article.text and "sagte der Kreml" not in article.text
+    assert pairs(extract_claims(article, watchlist)) == {("zelensky", "accuse")}

@@ -34,7 +34,7 @@ class Lexicon:
     subject_pronouns: frozenset[str]
     prepositions: frozenset[str]
     inversion: list[Pattern]
-    indefinite: frozenset[str]
+    unnamed_subject: frozenset[str]
     subjunctive: frozenset[str]
     person_descriptions: list[re.Pattern[str]]
     sources_before: list[Pattern]
@@ -110,7 +110,7 @@ def load_lexicon(language: str) -> Lexicon:
         subject_pronouns=lower("subject_pronouns"),
         prepositions=lower("prepositions"),
         inversion=compile_all(_strings(data, "inversion", path)),
-        indefinite=lower("indefinite"),
+        unnamed_subject=lower("unnamed_subject"),
         subjunctive=lower("subjunctive"),
         person_descriptions=[re.compile(p) for p in _strings(data, "person_descriptions", path)],
         sources_before=compile_all(_strings(data, "sources_before", path)),

@@ -194,10 +194,10 @@ def _pick(
 
 
 def unnamed(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
-    """Whether the cue's own part opens with an indefinite subject (`a police officer`)."""
+    """Whether the cue's own part opens with a described subject (`a police officer`)."""
     first = segment(tokens, cue).start
     short = cue.start - first <= _UNNAMED_SPAN  # not an apposition: `X, a member of Y, said`
-    return first < cue.start and short and tokens[first].lower in lexicon.indefinite
+    return first < cue.start and short and tokens[first].lower in lexicon.unnamed_subject
 
 
 def inverts(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:

@@ -191,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub,
         "evaluate",
         "Score the claim extractor against the hand-labelled development set and the seeds.",
-        "claimwatch evaluate --pages ../shared/corpora/fundus --errors",
+        "claimwatch evaluate --pages ../shared/corpora/fundus --errors\n"
+        "  claimwatch evaluate --heldout --json",
     )
     evaluate.add_argument(
         "--devset", default="devset", metavar="DIR", help="labels (default: devset)"
@@ -201,6 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="../shared/corpora/fundus",
         metavar="DIR",
         help="the labelled pages (default: ../shared/corpora/fundus)",
+    )
+    evaluate.add_argument(
+        "--heldout",
+        action="store_true",
+        help="score the held-out pages (DIR/heldout), which no rule was tuned on, without the seeds",
     )
     evaluate.add_argument("--errors", action="store_true", help="list each missed and extra claim")
     evaluate.add_argument("--json", action="store_true", help="scores as one JSON object")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from claimwatch.corpus import read_manifest
 from claimwatch.errors import CorpusError, DocumentError
-from claimwatch.evaluate import evaluate, standard_documents
+from claimwatch.evaluate import devset_documents, evaluate, standard_documents
 from claimwatch.pipeline import ingest
 from claimwatch.settings import Settings, default_config_dir
 from extractors.article import iter_documents, load_document
@@ -143,11 +143,16 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     devset, pages = Path(args.devset), Path(args.pages)
+    if args.heldout:
+        devset = devset / "heldout"
     if not (devset / "labels").is_dir():
         raise CorpusError(f"no labels in {devset}/labels")
     if not pages.is_dir():
         raise CorpusError(f"pages folder not found: {pages} (the shared fundus corpus)")
-    documents = standard_documents(devset, pages, default_config_dir().parent)
+    if args.heldout:  # pages nobody tuned on: only their own labels, not the seeds
+        documents = devset_documents(devset, pages)
+    else:
+        documents = standard_documents(devset, pages, default_config_dir().parent)
     reports = evaluate(documents)
     if args.json:
         sys.stdout.write(dumps({lang: r.as_dict() for lang, r in sorted(reports.items())}) + "\n")

@@ -142,17 +142,18 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    devset, pages = Path(args.devset), Path(args.pages)
-    if args.heldout:
-        devset = devset / "heldout"
+    # the held-out pages nobody tuned on are scored on their own labels, without the seeds
+    devset = Path(args.devset) / "heldout" if args.heldout else Path(args.devset)
+    pages = Path(args.pages)
     if not (devset / "labels").is_dir():
         raise CorpusError(f"no labels in {devset}/labels")
     if not pages.is_dir():
         raise CorpusError(f"pages folder not found: {pages} (the shared fundus corpus)")
-    if args.heldout:  # pages nobody tuned on: only their own labels, not the seeds
-        documents = devset_documents(devset, pages)
-    else:
-        documents = standard_documents(devset, pages, default_config_dir().parent)
+    documents = (
+        devset_documents(devset, pages)
+        if args.heldout
+        else standard_documents(devset, pages, default_config_dir().parent)
+    )
     reports = evaluate(documents)
     if args.json:
         sys.stdout.write(dumps({lang: r.as_dict() for lang, r in sorted(reports.items())}) + "\n")

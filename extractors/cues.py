@@ -52,13 +52,13 @@ def _negated(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
 PASSIVE_STANCES = frozenset(["accuse", "deny", "confirm"])
 
 
-def segment(tokens: list[Token], cue: Cue) -> range:
-    """The tokens around the cue up to the nearest comma or clause break."""
+def segment(tokens: list[Token], cue: Cue, breaks: frozenset[str] = _CLAUSE_END) -> range:
+    """The tokens around the cue up to the nearest break (by default a comma or a clause end)."""
     start = cue.start
-    while start > 0 and tokens[start - 1].text not in _CLAUSE_END:
+    while start > 0 and tokens[start - 1].text not in breaks:
         start -= 1
     end = cue.end
-    while end < len(tokens) and tokens[end].text not in _CLAUSE_END:
+    while end < len(tokens) and tokens[end].text not in breaks:
         end += 1
     return range(start, end)
 

@@ -121,17 +121,6 @@ def _in_spans(mention: Mention, spans: list[tuple[int, int]]) -> bool:
     return any(a <= mention.start < b for a, b in spans)
 
 
-def _clause(tokens: list[Token], index: int) -> tuple[int, int]:
-    """The stretch of tokens around index between hard breaks (`:` `;`)."""
-    start = index
-    while start > 0 and tokens[start - 1].text not in _HARD_BREAK:
-        start -= 1
-    end = index
-    while end < len(tokens) and tokens[end].text not in _HARD_BREAK:
-        end += 1
-    return start, end
-
-
 def _attribution_start(tokens: list[Token], cue: Cue) -> int | None:
     """Where a trailing attribution begins: after the quote or comma before the cue."""
     for k in range(cue.start - 1, max(-1, cue.start - _NAME_SPAN - 1), -1):
@@ -235,8 +224,8 @@ def resolve(
     recent: Recent,
 ) -> list[Speaker]:
     """The speakers of a sentence whose main cue is `cue`."""
-    start, end = _clause(tokens, cue.start)
-    local = [m for m in mentions if start <= m.start < end]
+    clause = segment(tokens, cue, _HARD_BREAK)
+    local = [m for m in mentions if m.start in clause]
     sources = _source_spans(tokens, lexicon)
     cited_media = [m for m in local if m.actor.kind == "media" and _in_spans(m, sources)]
     candidates = [
@@ -293,36 +282,34 @@ def unknown_name(
     """A proper name (two or more capitalised words, or an acronym) near the cue, in
     the cue's clause, in subject position."""
     taken = {k for m in known for k in range(m.start, m.end)}
-    runs: list[list[Token]] = []
-    run: list[Token] = []
+    runs: list[list[int]] = []  # token indices of capitalised words in a row
+    run: list[int] = []
     for index, token in enumerate(tokens):
         if index not in taken and _name_like(token, index):
-            run.append(token)
+            run.append(index)
             continue
         if run:
             runs.append(run)
         run = []
     if run:
         runs.append(run)
-    runs = [r[1:] if len(r) > 2 and r[0].lower in _ROLES else r for r in runs]
-    names = [r for r in runs if len(r) >= 2 or _acronym(r[0].text)]
-    start, end = _clause(tokens, cue.start)
-    at = {id(t): k for k, t in enumerate(tokens)}
+    runs = [r[1:] if len(r) > 2 and tokens[r[0]].lower in _ROLES else r for r in runs]
+    clause = segment(tokens, cue, _HARD_BREAK)
     names = [
         r
-        for r in names
-        if start <= at[id(r[0])] < end and not governed(tokens, at[id(r[0])], cue, lexicon)
+        for r in runs
+        if (len(r) >= 2 or _acronym(tokens[r[0]].text))
+        and r[0] in clause
+        and not governed(tokens, r[0], cue, lexicon)
     ]
-    if not names:
-        return None
-    before = [r for r in names if at[id(r[-1])] < cue.start]
+    before = [r for r in names if r[-1] < cue.start]
     if unnamed(tokens, cue, lexicon):
-        before = [r for r in before if at[id(r[0])] >= segment(tokens, cue).start]
-    after = [r for r in names if 0 < at[id(r[0])] - cue.start <= 5]
+        before = [r for r in before if r[0] >= segment(tokens, cue).start]
+    after = [r for r in names if 0 < r[0] - cue.start <= 5]
     chosen = before[0] if before else None
     if chosen is None and after and inverts(tokens, cue, lexicon):
         chosen = after[0]
-    return " ".join(t.text for t in chosen) if chosen else None
+    return " ".join(tokens[k].text for k in chosen) if chosen else None
 
 
 def _acronym(text: str) -> bool:

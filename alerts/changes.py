@@ -22,7 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-POLARITY = {"assert": 1, "confirm": 1, "accuse": 1, "deny": -1, "evade": 0, "doubt": 0}
+from extractors.cues import POLARITY
+
 DECISIVENESS = {"confirm": 3, "deny": 3, "accuse": 2, "assert": 2, "evade": 1, "doubt": 1}
 VAGUE = frozenset({"thousands", "hundreds", "tens_of_thousands"})
 NUMBER_THRESHOLD = 0.25

@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alerts.changes import POLARITY
 from extractors.article import load_document
 from extractors.claims import extract_claims
+from extractors.cues import POLARITY
 from extractors.watchlist import load_watchlist
 
 Pair = tuple[str, ...]

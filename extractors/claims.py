@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from extractors.article import Article
-from extractors.cues import PRIORITY, REPORTING, Cue, find_cues, has_explicit, main_stance
+from extractors.cues import POLARITY, PRIORITY, REPORTING, Cue, find_cues, has_explicit, main_stance
 from extractors.furniture import Block, clean_blocks
 from extractors.language import SUPPORTED
 from extractors.lexicon import Lexicon, furniture_lexicon, load_lexicon
@@ -145,8 +145,6 @@ def _sentence_claims(
     for topic in direct + inherited:
         numbers = find_numbers(tokens, lexicon, lambda t, tp=topic: _topic_word(tp, t))
         for speaker, said in voices:
-            if weak and speaker.actor.group in topic.about:
-                continue  # the story's own side says much near it; a confirmation names it
             claims.append(
                 Claim(
                     actor=speaker.actor.id,
@@ -260,11 +258,23 @@ def _dedupe(claims: list[Claim]) -> list[Claim]:
     """One claim per (actor, stance, topic, figures) in an article: the first one.
 
     A weak claim (a plain verb of saying, the topic from the context) gives way to any
-    explicit claim of the same actor on the topic: `„wir arbeiten mit unseren
-    nordkoreanischen Freunden zusammen“, sagte Putin` is no confirmation from an actor
-    who `hat ... nicht abgestritten`."""
-    strong = {(c.actor, c.topic) for c in claims if not c.weak}
-    claims = [c for c in claims if not c.weak or (c.actor, c.topic) not in strong]
+    explicit claim of the same actor on the topic, and to one of the same side with the
+    same polarity. A weak confirmation (the story's own side speaking plainly) gives way
+    to any explicit claim of its side: `„wir arbeiten mit unseren Freunden zusammen“,
+    sagte Putin` confirms nothing for a side whose Kremlin `dementierte`."""
+    explicit = [c for c in claims if not c.weak]
+    by_actor = {(c.actor, c.topic) for c in explicit}
+    by_side = {(c.group, c.topic) for c in explicit}
+    by_side_polarity = {(c.group, c.topic, POLARITY[c.stance]) for c in explicit}
+
+    def yields(claim: Claim) -> bool:
+        if (claim.actor, claim.topic) in by_actor:
+            return True
+        if claim.stance == "confirm":
+            return (claim.group, claim.topic) in by_side
+        return (claim.group, claim.topic, POLARITY[claim.stance]) in by_side_polarity
+
+    claims = [c for c in claims if not c.weak or not yields(c)]
     seen: set[tuple] = set()
     kept = []
     for claim in claims:

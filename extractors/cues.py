@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from extractors.lexicon import Lexicon
 from extractors.tokens import WHOLE, Pattern, Token
 
+# Which way a stance goes: for it (1), against it (-1), neither (0).
+POLARITY = {"assert": 1, "confirm": 1, "accuse": 1, "deny": -1, "evade": 0, "doubt": 0}
 # What a negated cue turns into: "nicht abgestritten" is evasion, "no evidence" is doubt.
 NEGATED = {"deny": "evade", "confirm": "evade", "assert": "doubt", "evade": "evade"}
 # When several cues meet in one sentence, the more specific stance wins.

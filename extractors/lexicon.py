@@ -32,6 +32,7 @@ class Lexicon:
     pronouns: frozenset[str]
     group_pronouns: frozenset[str]
     subject_pronouns: frozenset[str]
+    copulas: frozenset[str]
     prepositions: frozenset[str]
     inversion: list[Pattern]
     unnamed_subject: frozenset[str]
@@ -108,6 +109,7 @@ def load_lexicon(language: str) -> Lexicon:
         pronouns=lower("pronouns"),
         group_pronouns=lower("group_pronouns"),
         subject_pronouns=lower("subject_pronouns"),
+        copulas=lower("copulas"),
         prepositions=lower("prepositions"),
         inversion=compile_all(_strings(data, "inversion", path)),
         unnamed_subject=lower("unnamed_subject"),

@@ -105,20 +105,28 @@ class Recent:
         return self.person
 
 
-def _source_spans(tokens: list[Token], lexicon: Lexicon) -> list[tuple[int, int]]:
-    """Token ranges introduced by `laut`, `nach Angaben`, `according to`, `… zufolge`."""
-    spans = []
+@dataclass(frozen=True)
+class _Source:
+    """A cited source: the marker (`laut`, `zufolge`, `according to`) and the words it cites."""
+
+    marker: range
+    cited: range
+
+
+def _sources(tokens: list[Token], lexicon: Lexicon) -> list[_Source]:
+    """Where the sentence cites a source: `laut X`, `nach Angaben von X`, `X zufolge`."""
+    found = []
     for pattern in lexicon.sources_before:
         for start, end in pattern.find(tokens):
-            spans.append((start, min(len(tokens), end + 8)))
+            found.append(_Source(range(start, end), range(end, min(len(tokens), end + 8))))
     for pattern in lexicon.sources_after:
-        for start, _end in pattern.find(tokens):
-            spans.append((max(0, start - 8), start))
-    return spans
+        for start, end in pattern.find(tokens):
+            found.append(_Source(range(start, end), range(max(0, start - 8), start)))
+    return found
 
 
-def _in_spans(mention: Mention, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= mention.start < b for a, b in spans)
+def _cited(mention: Mention, sources: list[_Source]) -> bool:
+    return any(mention.start in source.cited for source in sources)
 
 
 def _attribution_start(tokens: list[Token], cue: Cue) -> int | None:
@@ -226,8 +234,14 @@ def resolve(
     """The speakers of a sentence whose main cue is `cue`."""
     clause = segment(tokens, cue, _HARD_BREAK)
     local = [m for m in mentions if m.start in clause]
-    sources = _source_spans(tokens, lexicon)
-    cited_media = [m for m in local if m.actor.kind == "media" and _in_spans(m, sources)]
+    sources = _sources(tokens, lexicon)
+    # the cue is the source marker itself (`Russischen Medien zufolge entsandte Moskau ...`):
+    # the source it cites says it, whoever the sentence is about
+    own = [s for s in sources if cue.start in s.marker]
+    cited_here = [m for m in local if _cited(m, own)]
+    if cited_here:
+        return [Speaker(cited_here[0].actor, cited_here[0].text)]
+    cited_media = [m for m in local if m.actor.kind == "media" and _cited(m, sources)]
     candidates = [
         m for m in local if m not in cited_media and not governed(tokens, m.start, cue, lexicon)
     ]
@@ -238,6 +252,10 @@ def resolve(
         if trailing:
             first = trailing[0]
             return [Speaker(m.actor, m.text) for m in _coordinated(trailing, first, tokens)]
+        after = tokens[cue.end] if cue.end < len(tokens) else None
+        if after is not None and after.lower in lexicon.subject_pronouns:
+            actor = recent.pointed_to(after.text, lexicon)  # `…, betont sie.`
+            return [Speaker(actor, after.text)] if actor is not None else []
 
     if cue.quoted:  # no verb of saying: the name outside the quotation speaks
         outside = [m for m in candidates if m.start > cue.start] or candidates[::-1]
@@ -272,6 +290,8 @@ def _pointer(tokens: list[Token], sentence: str, lexicon: Lexicon, cue: Cue) -> 
             return tokens[k].text
     for k in range(max(0, cue.start - 2), min(len(tokens), cue.end + 1)):
         if not tokens[k].quoted and tokens[k].lower in lexicon.group_pronouns:
+            if k + 1 < len(tokens) and tokens[k + 1].lower in lexicon.copulas:
+                continue  # `It is unclear whether ...`: nobody, not the last speaker
             return tokens[k].text  # `it said`, `it has denied`: right at the verb only
     return None
 

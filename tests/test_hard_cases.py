@@ -168,12 +168,43 @@ def test_a_plain_said_gives_way_to_the_speakers_explicit_stance(watchlist: Watch
     assert pairs(claims_of(text, watchlist)) == {("putin", "evade")}
 
 
-def test_a_plain_said_on_the_context_topic_is_no_confirmation(watchlist: Watchlist) -> None:
+def test_a_plain_said_of_the_own_side_yields_to_its_explicit_stance(watchlist: Watchlist) -> None:
     text = (
-        "Nordkoreanische Soldaten sollen in der Region Kursk eingetroffen sein. "
-        "„Wir arbeiten mit unseren Freunden eng zusammen“, sagte Putin."
+        "Nordkoreanische Soldaten sollen in der Region Kursk eingetroffen sein. Der Kreml "
+        "dementierte das. „Wir arbeiten mit unseren Freunden eng zusammen“, sagte Putin."
     )
-    assert ("putin", "confirm") not in pairs(claims_of(text, watchlist))
+    assert pairs(claims_of(text, watchlist)) == {("kremlin", "deny")}
+
+
+def test_a_plain_said_gives_way_to_an_explicit_claim_of_the_same_side(watchlist: Watchlist) -> None:
+    text = (
+        "Russland hat die Entsendung nordkoreanischer Soldaten bestätigt. "
+        "„Das Abenteuer Kiews ist gescheitert“, sagte Putin."
+    )
+    assert pairs(claims_of(text, watchlist)) == {("russia", "confirm")}
+
+
+def test_the_source_a_marker_cites_says_it(watchlist: Watchlist) -> None:
+    text = "Der BBC zufolge schickte Moskau nordkoreanische Soldaten in die Region Kursk."
+    assert pairs(claims_of(text, watchlist)) == {("bbc", "assert")}
+    text = "Laut BBC schickte Moskau nordkoreanische Soldaten in die Region Kursk."
+    assert pairs(claims_of(text, watchlist)) == {("bbc", "assert")}
+
+
+def test_a_pronoun_after_a_trailing_verb_is_its_subject(watchlist: Watchlist) -> None:
+    text = (
+        "Selenskyj warf Russland den Einsatz nordkoreanischer Soldaten vor. "
+        "Pjöngjang schicke immer mehr nordkoreanische Soldaten, betonte er."
+    )
+    assert pairs(claims_of(text, watchlist)) == {("zelensky", "accuse"), ("zelensky", "assert")}
+
+
+def test_an_expletive_it_points_back_to_nobody(watchlist: Watchlist) -> None:
+    text = (
+        "The Kremlin denied that North Korean troops were in Kursk. "
+        "It is unclear whether North Korean troops have seen combat."
+    )
+    assert pairs(claims_of(text, watchlist, title="North Korean troops")) == {("kremlin", "deny")}
 
 
 def test_a_plain_said_on_the_context_topic_counts_for_a_known_third_party(

@@ -33,6 +33,8 @@ class Lexicon:
     group_pronouns: frozenset[str]
     subject_pronouns: frozenset[str]
     copulas: frozenset[str]
+    verb_modifiers: frozenset[str]
+    subject_links: frozenset[str]
     prepositions: frozenset[str]
     inversion: list[Pattern]
     unnamed_subject: frozenset[str]
@@ -110,6 +112,8 @@ def load_lexicon(language: str) -> Lexicon:
         group_pronouns=lower("group_pronouns"),
         subject_pronouns=lower("subject_pronouns"),
         copulas=lower("copulas"),
+        verb_modifiers=lower("verb_modifiers"),
+        subject_links=lower("subject_links"),
         prepositions=lower("prepositions"),
         inversion=compile_all(_strings(data, "inversion", path)),
         unnamed_subject=lower("unnamed_subject"),

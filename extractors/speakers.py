@@ -174,7 +174,7 @@ def _pick(
     own = [m for m in before if m.start >= part.start]
     if own:
         return own[0]
-    if unnamed(tokens, cue, lexicon):
+    if unnamed(tokens, cue, lexicon) or _described(tokens, cue, part, lexicon):
         return None  # `…, a police officer told AP`: someone, not a name from elsewhere
     if (
         after
@@ -195,6 +195,27 @@ def unnamed(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
     first = segment(tokens, cue).start
     short = cue.start - first <= _UNNAMED_SPAN  # not an apposition: `X, a member of Y, said`
     return first < cue.start and short and tokens[first].lower in lexicon.unnamed_subject
+
+
+def _described(tokens: list[Token], cue: Cue, part: range, lexicon: Lexicon) -> bool:
+    """Whether a word of the cue's own part stands in subject position and is no name:
+    `…, prosecutors charged Maxwell`, `but the royal declined`. Only where the subject
+    comes right before the verb (English), past auxiliaries and adverbs."""
+    if not lexicon.verb_modifiers:
+        return False
+    after_comma = part.start > 0 and tokens[part.start - 1].text == ","
+    if after_comma and tokens[part.start].lower in lexicon.unnamed_subject:
+        return False  # an apposition: `Brian Gianforte, a member of X's community said`
+    k = cue.start - 1
+    skipped = lexicon.verb_modifiers | lexicon.copulas | lexicon.passive_aux
+    while k >= part.start and (tokens[k].lower in skipped or tokens[k].lower.endswith("ly")):
+        k -= 1
+    if k < part.start:
+        return False
+    word = tokens[k].text
+    if not (word.isalpha() and word.islower()):
+        return False
+    return word not in lexicon.subject_links and word not in lexicon.subject_pronouns
 
 
 def inverts(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:

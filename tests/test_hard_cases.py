@@ -364,3 +364,15 @@ def test_an_inline_teaser_box_does_not_end_the_article(watchlist: Watchlist) -> 
     article = from_text(f"Ein Tag in Kursk\n\n{text}")
     assert "Kleinstadt" not in article.text and "sagte der Kreml" not in article.text
     assert pairs(extract_claims(article, watchlist)) == {("zelensky", "accuse")}
+
+
+def test_a_described_subject_takes_no_name_from_another_clause(watchlist: Watchlist) -> None:
+    title = "North Korean troops in Russia"
+    text = (
+        "When Kim Jong Un met Putin in Moscow, officials accused North Korea of sending "
+        "troops to Kursk."
+    )
+    assert claims_of(text, watchlist, title=title) == []
+    # but a relative pronoun or a conjunction carries the subject on
+    text = "Kim Jong Un, who denied sending North Korean troops, met Putin in Moscow."
+    assert pairs(claims_of(text, watchlist, title=title)) == {("kim-jong-un", "deny")}

@@ -40,6 +40,7 @@ class Lexicon:
     unnamed_subject: frozenset[str]
     subjunctive: frozenset[str]
     person_descriptions: list[re.Pattern[str]]
+    body_nouns: list[Pattern]
     sources_before: list[Pattern]
     sources_after: list[Pattern]
     impersonal: list[Pattern]
@@ -119,6 +120,7 @@ def load_lexicon(language: str) -> Lexicon:
         unnamed_subject=lower("unnamed_subject"),
         subjunctive=lower("subjunctive"),
         person_descriptions=[re.compile(p) for p in _strings(data, "person_descriptions", path)],
+        body_nouns=compile_all(_strings(data, "body_nouns", path)),
         sources_before=compile_all(_strings(data, "sources_before", path)),
         sources_after=compile_all(_strings(data, "sources_after", path)),
         impersonal=compile_all(_strings(data, "impersonal", path)),

@@ -286,6 +286,9 @@ def resolve(
     if chosen is not None:
         return [Speaker(m.actor, m.text) for m in _coordinated(candidates, chosen, tokens)]
 
+    body = _body(tokens, cue, lexicon)
+    if body is not None and recent.group is not None:
+        return [Speaker(recent.group, body)]
     pointer = _pointer(tokens, sentence, lexicon, cue)
     if pointer:
         actor = recent.pointed_to(pointer, lexicon)
@@ -296,6 +299,20 @@ def resolve(
     if name:
         return [Speaker(name_actor(name), name)]
     return []
+
+
+def _body(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> str | None:
+    """A body described, not named, as the subject: `The department declined`, `…, a
+    company spokesperson said`, `Ein Sprecher des Ministeriums sagte`."""
+    first = segment(tokens, cue).start
+    if not (first < cue.start <= first + _UNNAMED_SPAN + 1):
+        return None
+    if tokens[first].lower not in lexicon.determiners:
+        return None
+    for k in range(first, cue.start):
+        if any(p.match_at(tokens, k) == k + 1 for p in lexicon.body_nouns):
+            return " ".join(t.text for t in tokens[first : cue.start])
+    return None
 
 
 def _pointer(tokens: list[Token], sentence: str, lexicon: Lexicon, cue: Cue) -> str | None:

@@ -376,3 +376,19 @@ def test_a_described_subject_takes_no_name_from_another_clause(watchlist: Watchl
     # but a relative pronoun or a conjunction carries the subject on
     text = "Kim Jong Un, who denied sending North Korean troops, met Putin in Moscow."
     assert pairs(claims_of(text, watchlist, title=title)) == {("kim-jong-un", "deny")}
+
+
+def test_a_body_described_not_named_points_back_to_the_last_body(watchlist: Watchlist) -> None:
+    title = "North Korean troops in Russia"
+    text = (
+        "South Korea's spy agency said North Korean troops had arrived in Russia. "
+        "The agency declined to say how many North Korean troops were in Kursk."
+    )
+    claims = claims_of(text, watchlist, title=title)
+    assert {(c.group, c.stance) for c in claims} == {
+        ("south-korea", "assert"),
+        ("south-korea", "evade"),
+    }
+    # no body spoke before: a described body is nobody
+    text = "The agency declined to say how many North Korean troops were in Kursk."
+    assert claims_of(text, watchlist, title=title) == []

@@ -90,7 +90,8 @@ def _agentless_passive(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
     if cue.quoted or not tokens[cue.start].lower.endswith(lexicon.participle_endings):
         return False
     part = segment(tokens, cue)
-    after = cue.end < len(tokens) and tokens[cue.end].lower in lexicon.passive_after
+    verb_end = cue.start + 1  # `accused of`; in `dismissed reports of X` the `of` is not the verb's
+    after = verb_end < len(tokens) and tokens[verb_end].lower in lexicon.passive_after
     auxiliary = any(
         tokens[k].lower in lexicon.passive_aux
         for k in part

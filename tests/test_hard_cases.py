@@ -392,3 +392,11 @@ def test_a_body_described_not_named_points_back_to_the_last_body(watchlist: Watc
     # no body spoke before: a described body is nobody
     text = "The agency declined to say how many North Korean troops were in Kursk."
     assert claims_of(text, watchlist, title=title) == []
+
+
+def test_dismissing_a_person_is_no_denial(watchlist: Watchlist) -> None:
+    title = "North Korean troops in Russia"
+    text = "Zelensky is considering dismissing the commander over North Korean troops in Kursk."
+    assert claims_of(text, watchlist, title=title) == []
+    text = "The Kremlin dismissed reports of North Korean troops in Kursk as fake."
+    assert pairs(claims_of(text, watchlist, title=title)) == {("kremlin", "deny")}

@@ -400,3 +400,11 @@ def test_dismissing_a_person_is_no_denial(watchlist: Watchlist) -> None:
     assert claims_of(text, watchlist, title=title) == []
     text = "The Kremlin dismissed reports of North Korean troops in Kursk as fake."
     assert pairs(claims_of(text, watchlist, title=title)) == {("kremlin", "deny")}
+
+
+def test_the_subject_may_stand_inside_a_german_evasion(watchlist: Watchlist) -> None:
+    text = (
+        "Zu nordkoreanischen Soldaten in Kursk verweigerte der Kremlsprecher jede Aussage. "
+        "Dazu äußerte sich das Verteidigungsministerium in Moskau nicht."
+    )
+    assert {c.stance for c in claims_of(text, watchlist)} == {"evade"}

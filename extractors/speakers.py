@@ -28,6 +28,7 @@ _HARD_BREAK = frozenset(";:")
 _DETERMINERS = frozenset("der die das des dem den ein eine einer eines the a an of von".split())
 _COORDINATORS = frozenset(["und", "and", "sowie"])
 _UNNAMED_SPAN = 4  # `a police officer`, `a company spokesperson`
+_APPOSITION_SPAN = 12  # `sagte der Sprecher des Auswärtigen Amts, Sebastian Fischer,`
 _NAME_SPAN = 6  # words a name with its title may take before the verb: `…, Economy Minister X said`
 _NAME_STOP = _DETERMINERS | frozenset(
     """im am auf aus bei mit nach vor zu zum zur und oder aber auch doch noch nur schon so wie
@@ -169,8 +170,12 @@ def _pick(
     after = [
         m
         for m in candidates
-        if m.start > cue.start and not m.possessive and m.start - cue.start <= 5
+        if m.start > cue.start
+        and not m.possessive
+        and (m.start - cue.start <= 5 or _apposition(tokens, cue, m))
     ]
+    # the name in apposition is more specific than the body in the description before it
+    after.sort(key=lambda m: not _apposition(tokens, cue, m))
     own = [m for m in before if m.start >= part.start]
     if own:
         return own[0]
@@ -188,6 +193,16 @@ def _pick(
     if after and inverts(tokens, cue, lexicon):
         return after[0]
     return None
+
+
+def _apposition(tokens: list[Token], cue: Cue, mention: Mention) -> bool:
+    """A name set off by commas after the description that follows the verb: `kritisiert
+    die Landesvorsitzende der Familienunternehmen, Colette Boos-John, den Auftritt`."""
+    if mention.start - cue.start > _APPOSITION_SPAN or tokens[mention.start - 1].text != ",":
+        return False
+    between = [t.text for t in tokens[cue.end : mention.start - 1]]
+    closed = mention.end >= len(tokens) or tokens[mention.end].text in ",."
+    return closed and bool(between) and not any(t in _PART_BREAK for t in between)
 
 
 def unnamed(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:

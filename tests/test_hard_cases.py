@@ -408,3 +408,11 @@ def test_the_subject_may_stand_inside_a_german_evasion(watchlist: Watchlist) -> 
         "Dazu äußerte sich das Verteidigungsministerium in Moskau nicht."
     )
     assert {c.stance for c in claims_of(text, watchlist)} == {"evade"}
+
+
+def test_a_name_set_off_by_commas_after_the_verb_is_its_subject(watchlist: Watchlist) -> None:
+    text = (
+        "Den Einsatz nordkoreanischer Soldaten kritisierte der Sprecher des Weißen Hauses für "
+        "nationale Sicherheit, John Kirby, scharf."
+    )
+    assert pairs(claims_of(text, watchlist)) == {("kirby", "accuse")}

@@ -3,9 +3,11 @@
 In order: the attribution after a quote or comma (`„…“, sagte Putin`, `…, X said`);
 otherwise the first actor named in the clause of the cue (`Russland dementierte`),
 or the one named right after it (`erklärte der ukrainische Militärgeheimdienst`);
-a pronoun or a description (`er`, `der 70-Jährige`, `it`) points back to the last
-speaker; an outlet cited as a source (`laut BBC`) speaks only when nobody else does;
-and a name not in any watch list (`John Kirby`) still counts, as itself.
+a pronoun or a description (`er`, `der 70-Jährige`, `it`, `the department`) points back
+to the last speaker; an outlet cited as a source (`laut BBC`) speaks only when nobody
+else does, or when the source marker is the sentence's only verb of saying (`Russischen
+Medien zufolge ...`); and a name not in any watch list (`John Kirby`) still counts, as
+itself.
 
 A name governed by a preposition (`gegenüber dem RND`, `in Kashmir`) is never the
 subject; in English only verbs of saying come before their subject (`said Kirby`),

@@ -169,15 +169,10 @@ def _pick(
     cue's first word anchors it, so `gab der Geheimdienst bekannt` works."""
     part = segment(tokens, cue)
     before = [m for m in candidates if m.end <= cue.start and not m.possessive]
-    after = [
-        m
-        for m in candidates
-        if m.start > cue.start
-        and not m.possessive
-        and (m.start - cue.start <= 5 or _apposition(tokens, cue, m))
-    ]
+    following = [m for m in candidates if m.start > cue.start and not m.possessive]
     # the name in apposition is more specific than the body in the description before it
-    after.sort(key=lambda m: not _apposition(tokens, cue, m))
+    appositive = [m for m in following if _apposition(tokens, cue, m)]
+    after = appositive + [m for m in following if m.start - cue.start <= 5 and m not in appositive]
     own = [m for m in before if m.start >= part.start]
     if own:
         return own[0]

@@ -15,6 +15,7 @@ NEGATED = {"deny": "evade", "confirm": "evade", "assert": "doubt", "evade": "eva
 PRIORITY = ("evade", "deny", "confirm", "accuse", "doubt", "assert")
 _CLAUSE_END = frozenset(",;:.!?")
 REPORTING = "reporting"
+_NOT_A_CUE = "not a cue"
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,9 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
     raw = _scan(tokens, lexicon.stances, quoted=False)
     raw += _scan(tokens, {REPORTING: lexicon.reporting}, quoted=False)
     raw += _scan(tokens, lexicon.quoted, quoted=True)
-    # longer cues swallow shorter ones inside them ("nicht abgestritten" over "abgestritten")
+    raw += _scan(tokens, {_NOT_A_CUE: lexicon.not_cues}, quoted=False)
+    # longer cues swallow shorter ones inside them ("nicht abgestritten" over "abgestritten"),
+    # and a phrase of another sense swallows the cue word in it ("belegte Platz zwei")
     raw.sort(key=lambda c: (-(c.end - c.start), c.start))
     kept: list[Cue] = []
     for cue in raw:
@@ -128,6 +131,8 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
         kept.append(cue)
     result = []
     for cue in sorted(kept, key=lambda c: c.start):
+        if cue.stance == _NOT_A_CUE:
+            continue
         if _noun(tokens, cue, lexicon):
             continue  # `with reports indicating`: a thing, nobody saying it
         if cue.stance in PASSIVE_STANCES and _attributive(tokens, cue, lexicon):

@@ -45,6 +45,7 @@ class Lexicon:
     sources_after: list[Pattern]
     impersonal: list[Pattern]
     reporting: list[Pattern]
+    not_cues: list[Pattern]
     stances: dict[str, list[Pattern]]
     quoted: dict[str, list[Pattern]]
     blame: list[Pattern]
@@ -125,6 +126,7 @@ def load_lexicon(language: str) -> Lexicon:
         sources_after=compile_all(_strings(data, "sources_after", path)),
         impersonal=compile_all(_strings(data, "impersonal", path)),
         reporting=compile_all(_strings(data, "reporting", path)),
+        not_cues=compile_all(_strings(data, "not_cues", path)),
         stances=_stance_map(data, "stances", path),
         quoted=_stance_map(data, "quoted", path),
         blame=compile_all(_strings(data, "blame", path)),

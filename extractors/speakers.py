@@ -330,7 +330,11 @@ def _body(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> str | None:
 def _pointer(tokens: list[Token], sentence: str, lexicon: Lexicon, cue: Cue) -> str | None:
     """A pronoun or description next to the cue that points back: `sagte er`, `he said`,
     `Der 70-Jährige meinte`, `It said`."""
-    near = range(max(0, cue.start - 4), min(len(tokens), cue.end + 3))
+    # in English a pronoun after the verb is its subject only where the verb opens its
+    # part (`…,” said he`); `Abdul Sammad says he heard` is about the reported clause
+    opens = segment(tokens, cue).start == cue.start
+    after = cue.end + 3 if opens or not lexicon.inversion else cue.end
+    near = range(max(0, cue.start - 4), min(len(tokens), after))
     for pattern in lexicon.person_descriptions:
         for match in pattern.finditer(sentence):
             if any(tokens[k].start <= match.start() < tokens[k].end for k in near):
@@ -373,8 +377,9 @@ def unknown_name(
         and not governed(tokens, r[0], cue, lexicon)
     ]
     before = [r for r in names if r[-1] < cue.start]
-    if unnamed(tokens, cue, lexicon):
-        before = [r for r in before if r[0] >= segment(tokens, cue).start]
+    own = [r for r in before if r[0] >= segment(tokens, cue).start]
+    if own or unnamed(tokens, cue, lexicon):
+        before = own  # the cue's own part first: `In X, the city of Y, resident Z says`
     after = [r for r in names if 0 < r[0] - cue.start <= 5]
     chosen = before[0] if before else None
     if chosen is None and after and inverts(tokens, cue, lexicon):

@@ -103,6 +103,18 @@ def _agentless_passive(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
     return not any(tokens[k].lower in lexicon.passive_agent for k in part if k >= cue.start - 4)
 
 
+def _passive_saying(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
+    """A verb of saying in the passive, its auxiliary right next to it and no agent:
+    `die „Sieben Söhne“ genannt werden`, `he was told`. What is said has no speaker here."""
+    if cue.quoted or cue.end - cue.start != 1:
+        return False
+    near = range(max(0, cue.start - 2), min(len(tokens), cue.end + 1))
+    if not any(tokens[k].lower in lexicon.passive_aux for k in near if k != cue.start):
+        return False
+    after = range(cue.end, min(len(tokens), cue.end + 3))
+    return not any(tokens[k].lower in lexicon.passive_agent for k in after)
+
+
 def _scan(tokens: list[Token], patterns: dict[str, list[Pattern]], quoted: bool) -> list[Cue]:
     found = []
     for stance, plist in patterns.items():
@@ -139,6 +151,8 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
             continue  # `the disputed region`, `die bestätigten Fälle`: an adjective, no verb
         if cue.stance in PASSIVE_STANCES and _agentless_passive(tokens, cue, lexicon):
             continue  # `X wurde vorgeworfen`, `X accused of`: X is the target, nobody speaks
+        if cue.stance == REPORTING and _passive_saying(tokens, cue, lexicon):
+            continue
         if cue.stance == "evade" or cue.quoted or not _negated(tokens, cue, lexicon):
             result.append(cue)
             continue

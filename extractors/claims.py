@@ -9,13 +9,22 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from extractors.article import Article
-from extractors.cues import POLARITY, PRIORITY, REPORTING, Cue, find_cues, has_explicit, main_stance
+from extractors.cues import (
+    POLARITY,
+    PRIORITY,
+    REPORTING,
+    Cue,
+    find_cues,
+    has_explicit,
+    main_stance,
+    segment,
+)
 from extractors.furniture import Block, clean_blocks
 from extractors.language import SUPPORTED
 from extractors.lexicon import Lexicon, furniture_lexicon, load_lexicon
 from extractors.numbers import find_numbers
 from extractors.sentences import quoted_spans, split_sentences
-from extractors.speakers import Recent, Speaker, resolve, trailing_attribution
+from extractors.speakers import Recent, Speaker, own_subject, resolve, trailing_attribution
 from extractors.tokens import HEADS, WHOLE, Token, any_match, tokenize
 from extractors.watchlist import Actor, Mention, Topic, Watchlist
 
@@ -118,15 +127,18 @@ def _sentence_claims(
     if stance is None and not impersonal and continued is None:
         return []
     explicit = has_explicit(cues)
-    compounds = HEADS if lexicon.language == "de" else WHOLE  # `Propagandalüge`
     if continued is not None and stance is None:  # the speaker's reported speech goes on
         stance = "assert"
-    if stance == "assert" and not explicit and any_match(lexicon.blame, tokens, compounds):
+    if (
+        stance == "assert"
+        and not explicit
+        and any_match(lexicon.blame, tokens, _compounds(lexicon))
+    ):
         stance = "accuse"  # blame in what is said: `„… respektlos und dumm!“, sagte X`
     # a plain "said" on a topic from the context is weak evidence: it counts only for a
     # known actor, and only when the article gives that actor no explicit stance (below)
     weak = not direct and not explicit
-    if not explicit and _conditional(tokens, lexicon):
+    if not explicit and _conditional(tokens, lexicon, cues):
         return []  # "wäre eine ernsthafte Eskalation": a hypothesis, not a claim
     if any(c.negated for c in cues) and _pluperfect(tokens, lexicon):
         return []  # "bestätigt hatte das Russland bis dahin nicht": the past, not a position
@@ -191,7 +203,36 @@ def _voices(
     if main is None:  # verbs of saying only: a trailing `…“, sagte X` is the main clause
         main = next((c for c in cues if trailing_attribution(tokens, c)), cues[0])
     anchor = main if not main.quoted else next((c for c in cues if not c.quoted), main)
-    return [(s, stance) for s in resolve(tokens, sentence, mentions, anchor, lexicon, recent)]
+    voices = [(s, stance) for s in resolve(tokens, sentence, mentions, anchor, lexicon, recent)]
+    return voices + _other_clauses(tokens, mentions, cues, anchor, voices, lexicon)
+
+
+def _other_clauses(
+    tokens: list[Token],
+    mentions: list[Mention],
+    cues: list[Cue],
+    anchor: Cue,
+    voices: list[tuple[Speaker, str]],
+    lexicon: Lexicon,
+) -> list[tuple[Speaker, str]]:
+    """Verbs of saying in other clauses with their own subject named right there:
+    `Though authorities have said ..., activists have claimed ...` is two claims."""
+    taken = {s.actor.id for s, _ in voices}
+    anchor_part = segment(tokens, anchor)
+    more = []
+    for cue in cues:
+        part = segment(tokens, cue)
+        if cue.quoted or cue.start in anchor_part:
+            continue
+        subject = own_subject(tokens, mentions, cue, part, lexicon)
+        if subject is not None and subject.actor.id not in taken:
+            taken.add(subject.actor.id)
+            said = cue.stance
+            if said == REPORTING:
+                blamed = any_match(lexicon.blame, tokens[cue.end : part.stop], _compounds(lexicon))
+                said = "accuse" if blamed else "assert"
+            more.append((Speaker(subject.actor, subject.text), said))
+    return more
 
 
 REPORTS = Actor(id="reports", group="reports", kind="media", names=[], label="unattributed reports")
@@ -225,11 +266,13 @@ def _impersonal(tokens: list[Token], lexicon: Lexicon) -> str | None:
 _COMPLEMENTIZERS = frozenset(["dass", "daß", "ob", "that", "whether"])
 
 
-def _conditional(tokens: list[Token], lexicon: Lexicon) -> bool:
-    """A conditional in the main statement; inside a reported `dass`/`that` clause it is
-    reported speech (`berichtet, dass ... vorbereitet würden`), not a hypothesis."""
+def _conditional(tokens: list[Token], lexicon: Lexicon, cues: list[Cue]) -> bool:
+    """A conditional in the main statement; after a verb of saying or inside a reported
+    `dass`/`that` clause it is reported speech (`berichtet, dass ... vorbereitet würden`,
+    `has vowed it would never rule out`), not a hypothesis."""
+    said = min((c.end for c in cues if not c.quoted), default=len(tokens))
     for i in range(len(tokens)):
-        if tokens[i].lower in _COMPLEMENTIZERS:
+        if tokens[i].lower in _COMPLEMENTIZERS or i >= said:
             return False
         if any(p.match_at(tokens, i, WHOLE) is not None for p in lexicon.conditionals):
             return True
@@ -238,6 +281,10 @@ def _conditional(tokens: list[Token], lexicon: Lexicon) -> bool:
 
 def _pluperfect(tokens: list[Token], lexicon: Lexicon) -> bool:
     return any_match(lexicon.pluperfect, tokens)
+
+
+def _compounds(lexicon: Lexicon) -> int:
+    return HEADS if lexicon.language == "de" else WHOLE  # `Propagandalüge`
 
 
 def _topic_word(topic: Topic, token: Token) -> bool:

@@ -100,7 +100,9 @@ def _agentless_passive(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
     )
     if not (after or auxiliary):
         return False
-    return not any(tokens[k].lower in lexicon.passive_agent for k in part if k >= cue.start - 4)
+    # German names the agent anywhere inside the verbal bracket: `wurde von der Nato ... kritisiert`
+    reach = part.start if lexicon.language == "de" else cue.start - 4
+    return not any(tokens[k].lower in lexicon.passive_agent for k in part if k >= reach)
 
 
 def _passive_saying(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:

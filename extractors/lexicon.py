@@ -52,6 +52,7 @@ class Lexicon:
     passive_aux: frozenset[str]
     passive_after: frozenset[str]
     passive_agent: frozenset[str]
+    agent_markers: frozenset[str]
     participle_endings: tuple[str, ...]
     determiners: frozenset[str]
     adjective_endings: tuple[str, ...]
@@ -133,6 +134,7 @@ def load_lexicon(language: str) -> Lexicon:
         passive_aux=lower("passive_aux"),
         passive_after=lower("passive_after"),
         passive_agent=lower("passive_agent"),
+        agent_markers=lower("agent_markers"),
         participle_endings=tuple(_strings(data, "participle_endings", path)),
         determiners=lower("determiners"),
         adjective_endings=tuple(_strings(data, "adjective_endings", path)),

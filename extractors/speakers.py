@@ -31,6 +31,7 @@ _DETERMINERS = frozenset("der die das des dem den ein eine einer eines the a an 
 _COORDINATORS = frozenset(["und", "and", "sowie"])
 _UNNAMED_SPAN = 4  # `a police officer`, `a company spokesperson`
 _APPOSITION_SPAN = 12  # `sagte der Sprecher des Auswärtigen Amts, Sebastian Fischer,`
+_SUBJECT_GAP = 3  # words between a subject and its verb: `have since`
 _NAME_SPAN = 6  # words a name with its title may take before the verb: `…, Economy Minister X said`
 _NAME_STOP = _DETERMINERS | frozenset(
     """im am auf aus bei mit nach vor zu zum zur und oder aber auch doch noch nur schon so wie
@@ -192,6 +193,22 @@ def _pick(
     return None
 
 
+def own_subject(
+    tokens: list[Token], mentions: list[Mention], cue: Cue, part: range, lexicon: Lexicon
+) -> Mention | None:
+    """The actor named right before the cue in its own part of the sentence, only
+    auxiliaries and adverbs between (`activists have since claimed`), if any."""
+    for mention in mentions:
+        if not (part.start <= mention.start and mention.end <= cue.start) or mention.possessive:
+            continue
+        between = tokens[mention.end : cue.start]
+        if len(between) > _SUBJECT_GAP or governed(tokens, mention.start, cue, lexicon):
+            continue
+        if not any(t.lower in lexicon.determiners | lexicon.prepositions for t in between):
+            return mention  # not `its claimed territory`
+    return None
+
+
 def _apposition(tokens: list[Token], cue: Cue, mention: Mention) -> bool:
     """A name set off by commas after the description that follows the verb: `kritisiert
     die Landesvorsitzende der Familienunternehmen, Colette Boos-John, den Auftritt`."""
@@ -274,6 +291,9 @@ def resolve(
     cited_here = [m for m in local if _cited(m, own)]
     if cited_here:
         return [Speaker(cited_here[0].actor, cited_here[0].text)]
+    agent = _agent(tokens, cue, local, lexicon)
+    if agent is not None:  # `criticised by NATO`, `rebukes from Kyiv`, `Kritik von Seoul`
+        return [Speaker(m.actor, m.text) for m in _coordinated(local, agent, tokens)]
     cited_media = [m for m in local if m.actor.kind == "media" and _cited(m, sources)]
     candidates = [
         m for m in local if m not in cited_media and not governed(tokens, m.start, cue, lexicon)
@@ -311,6 +331,32 @@ def resolve(
     if name:
         return [Speaker(name_actor(name), name)]
     return []
+
+
+def _agent(
+    tokens: list[Token], cue: Cue, mentions: list[Mention], lexicon: Lexicon
+) -> Mention | None:
+    """Who takes the stance, named after `by`, `from` or `von` right after the cue
+    (`criticised by NATO`, `drew rebukes from Kyiv`, `Kritik von Seoul`), or, in a German
+    passive, between the auxiliary and the participle (`wurde von der Nato kritisiert`)."""
+    if cue.quoted or cue.stance == "reporting":
+        return None
+    markers = [k for k in (cue.end - 1, cue.end) if k < len(tokens)]
+    if lexicon.language == "de":
+        part = segment(tokens, cue)
+        aux = [k for k in part if k < cue.start and tokens[k].lower in lexicon.passive_aux]
+        if aux:
+            markers += range(aux[0] + 1, cue.start)
+    for k in markers:
+        if tokens[k].lower not in lexicon.agent_markers:
+            continue
+        for mention in mentions:
+            between = tokens[k + 1 : mention.start]
+            # only an article, adjectives or a title between: `from Prime Minister X`
+            near = mention.start > k and len(between) <= 3 and not mention.possessive
+            if near and all(t.text.isalpha() for t in between):
+                return mention
+    return None
 
 
 def _body(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> str | None:

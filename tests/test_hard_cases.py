@@ -416,3 +416,72 @@ def test_a_name_set_off_by_commas_after_the_verb_is_its_subject(watchlist: Watch
         "nationale Sicherheit, John Kirby, scharf."
     )
     assert pairs(claims_of(text, watchlist)) == {("kirby", "accuse")}
+
+
+def test_a_cue_word_in_a_phrase_of_another_sense_is_no_cue(watchlist: Watchlist) -> None:
+    text = "Nordkorea belegte mit seinen Soldaten in Kursk den zweiten Platz."
+    assert claims_of(text, watchlist) == []
+    text = "Russia denied entry to relatives of North Korean troops."
+    assert claims_of(text, watchlist, title="North Korean troops in Russia") == []
+    text = "Russia denied that North Korean troops were in Kursk."
+    claims = claims_of(text, watchlist, title="North Korean troops in Russia")
+    assert pairs(claims) == {("russia", "deny")}
+
+
+def test_a_pronoun_after_says_belongs_to_the_reported_clause(watchlist: Watchlist) -> None:
+    text = (
+        "Putin denied that North Korean troops were in Kursk. In Sudzha, the main town of the "
+        "Kursk region, resident Ivan Petrov says he saw North Korean troops."
+    )
+    claims = claims_of(text, watchlist, title="North Korean troops in Russia")
+    assert pairs(claims) == {("putin", "deny"), ("Ivan Petrov", "assert")}
+
+
+def test_a_verb_of_saying_in_the_passive_has_no_speaker(watchlist: Watchlist) -> None:
+    text = "Pjöngjang schickte Soldaten nach Kursk, die dort „Freiwillige“ genannt werden."
+    assert claims_of(text, watchlist) == []
+    text = "Pjöngjang habe Soldaten nach Kursk geschickt, wurde von Kiew mitgeteilt."
+    assert pairs(claims_of(text, watchlist)) == {("ukraine", "assert")}
+
+
+def test_each_clause_with_its_own_subject_is_a_claim(watchlist: Watchlist) -> None:
+    text = (
+        "Though Seoul has said North Korean troops are in Kursk, Kyiv has claimed that "
+        "thousands of them fight there."
+    )
+    claims = claims_of(text, watchlist, title="North Korean troops in Russia")
+    assert {(c.group, c.stance) for c in claims} == {
+        ("south-korea", "assert"),
+        ("ukraine", "assert"),
+    }
+
+
+def test_would_after_a_verb_of_saying_is_reported_speech(watchlist: Watchlist) -> None:
+    title = "North Korean troops in Russia"
+    text = "Pyongyang has vowed it would never rule out sending more troops to Russia."
+    assert pairs(claims_of(text, watchlist, title=title)) == {("north-korea", "confirm")}
+    text = "Sending more North Korean troops to Russia would be an escalation, Seoul said."
+    assert claims_of(text, watchlist, title=title) == []
+
+
+def test_the_stance_taker_named_after_by_from_or_von(watchlist: Watchlist) -> None:
+    title = "North Korean troops in Russia"
+    cases = {
+        "Russia was criticised by NATO for deploying North Korean troops in Kursk.": "nato",
+        "Moscow has come under heavy criticism from Seoul over North Korean troops.": "south-korea",
+        "Russland wurde von der Nato für den Einsatz nordkoreanischer Soldaten kritisiert.": "nato",
+        "Der Einsatz nordkoreanischer Soldaten stieß auf scharfe Kritik von Südkorea.": "south-korea",
+    }
+    for text, group in cases.items():
+        claims = (
+            claims_of(text, watchlist, title=title)
+            if "Korean" in text
+            else claims_of(text, watchlist)
+        )
+        assert {(c.group, c.stance) for c in claims} == {(group, "accuse")}, text
+    text = "The deployment of North Korean troops drew rebukes from Ukraine and South Korea."
+    claims = claims_of(text, watchlist, title=title)
+    assert {(c.group, c.stance) for c in claims} == {
+        ("ukraine", "accuse"),
+        ("south-korea", "accuse"),
+    }

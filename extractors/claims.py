@@ -153,6 +153,7 @@ def _sentence_claims(
     if not voices:
         return []
     context.recent.note([s for s, _ in voices], position)
+    admits = _own_deed(tokens, cues, lexicon)
     claims = []
     for topic in direct + inherited:
         numbers = find_numbers(tokens, lexicon, lambda t, tp=topic: _topic_word(tp, t))
@@ -162,7 +163,7 @@ def _sentence_claims(
                     actor=speaker.actor.id,
                     actor_text=speaker.text,
                     group=speaker.actor.group,
-                    stance=_side_stance(said, speaker.actor, topic),
+                    stance=_side_stance(said, speaker.actor, topic, admits),
                     topic=topic.id,
                     quote=sentence,
                     numbers=numbers,
@@ -263,6 +264,7 @@ def _impersonal(tokens: list[Token], lexicon: Lexicon) -> str | None:
     return None
 
 
+_HARD_BREAKS = frozenset(".;:!?")
 _COMPLEMENTIZERS = frozenset(["dass", "daß", "ob", "that", "whether"])
 
 
@@ -291,10 +293,26 @@ def _topic_word(topic: Topic, token: Token) -> bool:
     return topic.core_hit([token])
 
 
-def _side_stance(stance: str, actor: Actor, topic: Topic) -> str:
-    """`confirm` is for the side the story is about; others who confirm it assert it."""
+def _own_deed(tokens: list[Token], cues: list[Cue], lexicon: Lexicon) -> bool:
+    """Whether what is confirmed is the speaker's own deed: `confirmed receiving a
+    letter`, `bestätigte, den Brief erhalten zu haben`. That is an admission by anyone."""
+    for cue in cues:
+        if cue.stance != "confirm" or cue.quoted or cue.end >= len(tokens):
+            continue
+        following = tokens[cue.end]
+        if following.text.isalpha() and following.lower.endswith(lexicon.own_deed_endings):
+            return True
+        rest = tokens[cue.end : segment(tokens, cue, _HARD_BREAKS).stop]
+        if any_match(lexicon.own_deed, rest):
+            return True
+    return False
+
+
+def _side_stance(stance: str, actor: Actor, topic: Topic, admits: bool = False) -> str:
+    """`confirm` is for the side the story is about, or anyone's admission of their own
+    deed; others who confirm something assert it."""
     own_side = actor.group in topic.about
-    if stance == "confirm" and not own_side:
+    if stance == "confirm" and not (own_side or admits):
         return "assert"
     if stance == "assert" and own_side:
         return "confirm"

@@ -53,6 +53,8 @@ class Lexicon:
     passive_after: frozenset[str]
     passive_agent: frozenset[str]
     agent_markers: frozenset[str]
+    own_deed: list[Pattern]
+    own_deed_endings: tuple[str, ...]
     participle_endings: tuple[str, ...]
     determiners: frozenset[str]
     adjective_endings: tuple[str, ...]
@@ -135,6 +137,8 @@ def load_lexicon(language: str) -> Lexicon:
         passive_after=lower("passive_after"),
         passive_agent=lower("passive_agent"),
         agent_markers=lower("agent_markers"),
+        own_deed=compile_all(_strings(data, "own_deed", path)),
+        own_deed_endings=tuple(_strings(data, "own_deed_endings", path)),
         participle_endings=tuple(_strings(data, "participle_endings", path)),
         determiners=lower("determiners"),
         adjective_endings=tuple(_strings(data, "adjective_endings", path)),

@@ -485,3 +485,17 @@ def test_the_stance_taker_named_after_by_from_or_von(watchlist: Watchlist) -> No
         ("ukraine", "accuse"),
         ("south-korea", "accuse"),
     }
+
+
+def test_confirming_ones_own_deed_is_an_admission_by_anyone(watchlist: Watchlist) -> None:
+    title = "North Korean troops in Russia"
+    text = "Seoul confirmed receiving a letter about North Korean troops in Kursk."
+    assert pairs(claims_of(text, watchlist, title=title)) == {("south-korea", "confirm")}
+    text = "Seoul confirmed that North Korean troops were in Kursk."
+    assert pairs(claims_of(text, watchlist, title=title)) == {("south-korea", "assert")}
+
+
+def test_failing_to_act_is_blame_in_english(watchlist: Watchlist) -> None:
+    text = "Kyiv said Seoul had failed to stop North Korean troops from reaching Kursk."
+    claims = claims_of(text, watchlist, title="North Korean troops in Russia")
+    assert pairs(claims) == {("ukraine", "accuse")}

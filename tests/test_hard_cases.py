@@ -499,3 +499,14 @@ def test_failing_to_act_is_blame_in_english(watchlist: Watchlist) -> None:
     text = "Kyiv said Seoul had failed to stop North Korean troops from reaching Kursk."
     claims = claims_of(text, watchlist, title="North Korean troops in Russia")
     assert pairs(claims) == {("ukraine", "accuse")}
+
+
+def test_studying_a_ruling_or_declining_to_speculate_is_evasion(watchlist: Watchlist) -> None:
+    text = "Der Kreml will das Urteil zu nordkoreanischen Soldaten gründlich prüfen."
+    assert pairs(claims_of(text, watchlist)) == {("kremlin", "evade")}
+    text = (
+        "“It would be premature to speculate about North Korean troops in Kursk,” "
+        "a Kremlin spokesman said."
+    )
+    claims = claims_of(text, watchlist, title="North Korean troops in Russia")
+    assert {(c.group, c.stance) for c in claims} == {("russia", "evade")}

@@ -7,22 +7,26 @@ non-zero exit; a bad document is reported and skipped, never the end of the run.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from claimwatch import __version__
-from claimwatch.alert_commands import cmd_alerts_list, cmd_alerts_send, cmd_alerts_test
-from claimwatch.commands import (
-    cmd_evaluate,
-    cmd_extract,
-    cmd_replay,
-    cmd_timeline,
-)
 from claimwatch.errors import ClaimwatchError
-from claimwatch.service import cmd_run, cmd_serve
 
 log = logging.getLogger("claimwatch")
+
+
+def _lazy(target: str) -> Callable[[argparse.Namespace], int | None]:
+    """The function of a command (`module:name`), imported only when that command runs,
+    so `--help` and light commands do not load the database and alert layers."""
+    module, name = target.split(":")
+
+    def run(args: argparse.Namespace) -> int | None:
+        return getattr(importlib.import_module(module), name)(args)
+
+    return run
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="+", metavar="PATH", help=".txt, .html, .html.gz or folders"
     )
     _watch_options(extract)
-    extract.set_defaults(func=cmd_extract)
+    extract.set_defaults(func=_lazy("claimwatch.commands:cmd_extract"))
 
     replay = _command(
         sub,
@@ -97,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _watch_options(replay)
     _db_option(replay)
-    replay.set_defaults(func=cmd_replay)
+    replay.set_defaults(func=_lazy("claimwatch.commands:cmd_replay"))
 
     timeline = _command(
         sub,
@@ -110,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--width", type=int, default=90, help="quote width in the table")
     _watch_options(timeline)
     _db_option(timeline)
-    timeline.set_defaults(func=cmd_timeline)
+    timeline.set_defaults(func=_lazy("claimwatch.commands:cmd_timeline"))
 
     run = _command(
         sub,
@@ -120,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _watch_options(run)
     _db_option(run)
-    run.set_defaults(func=cmd_run)
+    run.set_defaults(func=_lazy("claimwatch.service:cmd_run"))
 
     serve = _command(
         sub,
@@ -137,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _watch_options(serve)
     _db_option(serve)
-    serve.set_defaults(func=cmd_serve)
+    serve.set_defaults(func=_lazy("claimwatch.service:cmd_serve"))
 
     alerts = _command(
         sub,
@@ -161,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _watch_options(alerts_list)
     _db_option(alerts_list)
-    alerts_list.set_defaults(func=cmd_alerts_list)
+    alerts_list.set_defaults(func=_lazy("claimwatch.alert_commands:cmd_alerts_list"))
     alerts_test = _command(
         alerts_sub,
         "test",
@@ -170,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         "claimwatch alerts test --config ~/claimwatch-config",
     )
     _watch_options(alerts_test)
-    alerts_test.set_defaults(func=cmd_alerts_test)
+    alerts_test.set_defaults(func=_lazy("claimwatch.alert_commands:cmd_alerts_test"))
     alerts_send = _command(
         alerts_sub,
         "send",
@@ -186,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _watch_options(alerts_send)
     _db_option(alerts_send)
-    alerts_send.set_defaults(func=cmd_alerts_send)
+    alerts_send.set_defaults(func=_lazy("claimwatch.alert_commands:cmd_alerts_send"))
     evaluate = _command(
         sub,
         "evaluate",
@@ -210,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--errors", action="store_true", help="list each missed and extra claim")
     evaluate.add_argument("--json", action="store_true", help="scores as one JSON object")
-    evaluate.set_defaults(func=cmd_evaluate)
+    evaluate.set_defaults(func=_lazy("claimwatch.commands:cmd_evaluate"))
     return parser
 
 

@@ -177,6 +177,8 @@ def _pick(
     own = [m for m in before if m.start >= part.start]
     if own:
         return own[0]
+    if _pronoun_after(tokens, cue, lexicon):
+        return None  # `…, betont sie`, `In einem Podcast nannte sie X`: the pronoun is it
     if unnamed(tokens, cue, lexicon) or _described(tokens, cue, part, lexicon):
         return None  # `…, a police officer told AP`: someone, not a name from elsewhere
     if (
@@ -207,6 +209,15 @@ def own_subject(
         if not any(t.lower in lexicon.determiners | lexicon.prepositions for t in between):
             return mention  # not `its claimed territory`
     return None
+
+
+def _pronoun_after(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
+    """Whether a subject pronoun follows the verb as its subject: German `sagte er`; in
+    English only where the verb opens its part (`…,” said he`), since in `X says he saw`
+    the pronoun is the reported clause's."""
+    if cue.end >= len(tokens) or tokens[cue.end].lower not in lexicon.subject_pronouns:
+        return False
+    return not lexicon.inversion or segment(tokens, cue).start == cue.start
 
 
 def _apposition(tokens: list[Token], cue: Cue, mention: Mention) -> bool:
@@ -300,15 +311,11 @@ def resolve(
     ]
 
     attribution = _attribution_start(tokens, cue) if not cue.quoted else None
-    if attribution is not None:
+    if attribution is not None and not _pronoun_after(tokens, cue, lexicon):
         trailing = [m for m in candidates if m.start >= attribution]
         if trailing:
             first = trailing[0]
             return [Speaker(m.actor, m.text) for m in _coordinated(trailing, first, tokens)]
-        after = tokens[cue.end] if cue.end < len(tokens) else None
-        if after is not None and after.lower in lexicon.subject_pronouns:
-            actor = recent.pointed_to(after.text, lexicon)  # `…, betont sie.`
-            return [Speaker(actor, after.text)] if actor is not None else []
 
     if cue.quoted:  # no verb of saying: the name outside the quotation speaks
         outside = [m for m in candidates if m.start > cue.start] or candidates[::-1]
@@ -381,6 +388,8 @@ def _pointer(tokens: list[Token], sentence: str, lexicon: Lexicon, cue: Cue) -> 
     opens = segment(tokens, cue).start == cue.start
     after = cue.end + 3 if opens or not lexicon.inversion else cue.end
     near = range(max(0, cue.start - 4), min(len(tokens), after))
+    if _pronoun_after(tokens, cue, lexicon) and tokens[cue.end].lower in lexicon.pronouns:
+        return tokens[cue.end].text  # `sagte er`: the pronoun right after the verb first
     for pattern in lexicon.person_descriptions:
         for match in pattern.finditer(sentence):
             if any(tokens[k].start <= match.start() < tokens[k].end for k in near):

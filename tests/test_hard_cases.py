@@ -510,3 +510,11 @@ def test_studying_a_ruling_or_declining_to_speculate_is_evasion(watchlist: Watch
     )
     claims = claims_of(text, watchlist, title="North Korean troops in Russia")
     assert {(c.group, c.stance) for c in claims} == {("russia", "evade")}
+
+
+def test_a_pronoun_right_after_a_german_verb_is_its_subject(watchlist: Watchlist) -> None:
+    text = (
+        "Die Außenministerin Annalena Baerbock sprach in Kiew über nordkoreanische Soldaten. "
+        "In einem Interview mit dem „Spiegel“ nannte sie Putin einen Lügner."
+    )
+    assert pairs(claims_of(text, watchlist)) == {("baerbock", "assert")}

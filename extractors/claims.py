@@ -129,11 +129,8 @@ def _sentence_claims(
     explicit = has_explicit(cues)
     if continued is not None and stance is None:  # the speaker's reported speech goes on
         stance = "assert"
-    if (
-        stance == "assert"
-        and not explicit
-        and any_match(lexicon.blame, tokens, _compounds(lexicon))
-    ):
+    compounds = _compounds(lexicon)
+    if stance == "assert" and not explicit and any_match(lexicon.blame, tokens, compounds):
         stance = "accuse"  # blame in what is said: `„… respektlos und dumm!“, sagte X`
     # a plain "said" on a topic from the context is weak evidence: it counts only for a
     # known actor, and only when the article gives that actor no explicit stance (below)

@@ -154,7 +154,7 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
         if cue.stance in PASSIVE_STANCES and _agentless_passive(tokens, cue, lexicon):
             continue  # `X wurde vorgeworfen`, `X accused of`: X is the target, nobody speaks
         if cue.stance == REPORTING and _passive_saying(tokens, cue, lexicon):
-            continue
+            continue  # `die „Sieben Söhne“ genannt werden`: what things are called, by nobody
         if cue.stance == "evade" or cue.quoted or not _negated(tokens, cue, lexicon):
             result.append(cue)
             continue

@@ -11,7 +11,7 @@ import trafilatura
 
 from extractors.embedded import MIN_BODY, embedded_html
 from extractors.errors import ExtractionError
-from extractors.furniture import clean_blocks
+from extractors.furniture import Block, clean_blocks
 from extractors.language import SUPPORTED, detect_language
 from extractors.lexicon import furniture_lexicon
 from extractors.metadata import page_meta
@@ -32,6 +32,8 @@ class Article:
     outlet: str | None = None
     path: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # the cleaned text's headings and paragraphs, kept so claims need not clean it again
+    blocks: list[Block] | None = field(default=None, repr=False, compare=False)
 
 
 def is_document(path: Path) -> bool:
@@ -135,6 +137,7 @@ def _without_furniture(article: Article) -> Article:
         return article
     blocks = clean_blocks(article.text, furniture_lexicon(article.language), article.title)
     article.text = "\n\n".join(block.text for block in blocks)
+    article.blocks = blocks
     return article
 
 

@@ -61,7 +61,10 @@ class _Context:
 
 
 def article_blocks(article: Article) -> list[Block]:
-    """The article's own text as blocks (headings and paragraphs)."""
+    """The article's own text as blocks (headings and paragraphs): those of its cleaning
+    when it was read from a document, else its stored text cleaned now."""
+    if article.blocks is not None:
+        return article.blocks
     return clean_blocks(article.text, furniture_lexicon(article.language), article.title)
 
 

@@ -10,6 +10,9 @@ the claims that just arrived, against what was said before them:
   hedge in the same text).
 - `number_change`: a figure for the same topic and counted thing differs by 25 % or
   more from the latest earlier one (only figures stated as fact, not denied ones).
+- `corroboration`: another outlet repeats an actor's assert. Syndicated copies of one
+  wire story carry no claims of their own, so they never count; an article whose outlet
+  is unknown cannot be called independent, so it neither corroborates nor is corroborated.
 
 A claim that arrives late, with later statements already known, never reads as a
 reversal: a change is raised only where the new statement is the latest known one.
@@ -44,6 +47,7 @@ class Entry:
     stance: str
     numbers: tuple[tuple[int, str, str | None], ...]  # (value, qualifier, counts)
     new: bool = False
+    outlet: str | None = None  # who published the article: its site name, else its host
 
     @property
     def order(self) -> tuple:
@@ -195,6 +199,36 @@ def number_changes(ledger: list[Entry]) -> list[Change]:
     return changes
 
 
+def corroborations(ledger: list[Entry]) -> list[Change]:
+    """`corroboration` for new asserts of one topic's ledger: an actor's assert in an
+    outlet that has not carried that actor's assert before, the actor's position unchanged."""
+    changes = []
+    for actor, positions in _positions(ledger, "actor").items():
+        for index, current in enumerate(positions):
+            if not current.new or current.stance != "assert" or current.outlet is None:
+                continue
+            if any(not p.new for p in positions[index + 1 :]):
+                continue  # a later statement is known: this one is old news
+            earlier = [p for p in positions[:index] if p.stance == "assert" and p.outlet]
+            if not earlier or POLARITY[positions[index - 1].stance] != POLARITY["assert"]:
+                continue
+            if current.outlet in {p.outlet for p in earlier}:
+                continue
+            changes.append(
+                Change(
+                    "corroboration",
+                    current.topic,
+                    "actor",
+                    actor,
+                    "low",
+                    earlier[-1],
+                    current,
+                    detail=current.outlet,
+                )
+            )
+    return changes
+
+
 def detect(ledger: Iterable[Entry]) -> list[Change]:
     """All changes that the new entries of a ledger bring, per topic, in ledger order."""
     by_topic: dict[str, list[Entry]] = {}
@@ -203,6 +237,6 @@ def detect(ledger: Iterable[Entry]) -> list[Change]:
     changes: list[Change] = []
     for entries in by_topic.values():
         entries.sort(key=lambda e: e.order)
-        changes += stance_changes(entries) + number_changes(entries)
+        changes += stance_changes(entries) + number_changes(entries) + corroborations(entries)
     changes.sort(key=lambda c: (c.after.order, c.kind != "new_actor", c.scope))
     return changes

@@ -197,6 +197,8 @@ def _change(payload: Mapping[str, Any]) -> str:
         old = [_figure(n) for n in (before or {}).get("numbers", []) if n.get("counts") == counts]
         new = [_figure(n) for n in after.get("numbers", []) if n.get("counts") == counts]
         return f"{', '.join(old) or '?'} → {', '.join(new) or '?'}"
+    if payload.get("kind") == "corroboration":
+        return f"{_stance(after)}, now also in {after.get('outlet') or 'another outlet'}"
     if before is None:
         return f"first statement: {_stance(after)}"
     return f"{_stance(before)} → {_stance(after)}"

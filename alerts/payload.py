@@ -31,6 +31,8 @@ def headline(change: Change, topic_title: str) -> str:
         return f"{who} now {VERBS[after.stance]}: {topic_title}"
     if change.kind == "new_actor":
         return f"New voice: {who} {VERBS[after.stance]}: {topic_title}"
+    if change.kind == "corroboration":
+        return f"{change.detail} also reports that {who} {VERBS[after.stance]}: {topic_title}"
     return f"{topic_title}: {change.detail.replace('->', ' -> ')} {change.subject}"
 
 

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -91,7 +92,15 @@ def store_article(
     return row, rows
 
 
-def _entry(claim: Claim, key: str, new: bool) -> Entry:
+def outlet_of(outlet: str | None, url: str | None) -> str | None:
+    """Who published an article: its site name, else its URL's host (`www.` dropped)."""
+    if outlet:
+        return outlet
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
+def _entry(claim: Claim, key: str, new: bool, outlet: str | None) -> Entry:
     numbers = tuple((int(n["value"]), str(n["qualifier"]), n.get("counts")) for n in claim.numbers)
     return Entry(
         claim_id=claim.id,
@@ -104,6 +113,7 @@ def _entry(claim: Claim, key: str, new: bool) -> Entry:
         stance=claim.stance,
         numbers=numbers,
         new=new,
+        outlet=outlet,
     )
 
 
@@ -117,12 +127,15 @@ def ledger_for(session: Session, new_claims: list[Claim]) -> list[Entry]:
     actors = {c.actor for c in new_claims}
     groups = {c.group for c in new_claims}
     query = (
-        select(Claim, Article.key)
+        select(Claim, Article.key, Article.outlet, Article.url)
         .join(Article, Claim.article_id == Article.id)
         .where(Claim.topic.in_(topics))
         .where(or_(Claim.actor.in_(actors), Claim.group.in_(groups), Claim.has_numbers.is_(True)))
     )
-    return [_entry(claim, key, claim.id in new_ids) for claim, key in session.execute(query)]
+    return [
+        _entry(claim, key, claim.id in new_ids, outlet_of(outlet, url))
+        for claim, key, outlet, url in session.execute(query)
+    ]
 
 
 def claim_view(session: Session, claim_id: int) -> dict[str, Any]:

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from alerts.message import render_alert
 from flows.monitor import monitor
 from storage.db import open_database, transaction
 from storage.models import Article, Claim, Page, Source
 from tests import receivers
 from tests.conftest import SEEDS, write_feeds
-from tests.localsite import LocalSite, article_page, seed_articles
+from tests.localsite import (
+    DEFAULT_OUTLET,
+    LocalSite,
+    SiteArticle,
+    article_page,
+    seed_articles,
+)
 from tests.receivers import SmtpReceiver, WebhookReceiver
 
 smtp_server = receivers.smtp_server  # fixtures: a local SMTP server, a local webhook
@@ -200,6 +207,78 @@ def test_syndicated_copies_are_one_story(
         ).one()
         assert row.story_id is not None and row.claims == []
         assert session.get(Article, row.story_id).claims, "the first copy keeps the claims"
+
+
+def test_another_outlet_repeating_an_assert_is_a_corroboration(
+    prefect_api: str,
+    site: LocalSite,
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site.visible = len(site.articles)
+    last = site.articles[-1]
+    assert "Other Daily" not in {a.outlet for a in site.articles}
+    paragraphs = [
+        "Der ukrainische Geheimdienst berichtete, dass nordkoreanische Soldaten in der "
+        "russischen Region Kursk eingetroffen seien.",
+        "Die Kämpfe in der Region dauern seit Wochen an, berichten Anwohner aus mehreren "
+        "Dörfern nahe der Grenze.",
+        "Die ukrainische Armee hatte im Sommer einen Teil des Gebiets eingenommen und hält "
+        "ihn seitdem gegen heftige Angriffe.",
+    ]
+    later = [  # the second article is no copy of the first, from the same outlet
+        "Der Kreml äußerte sich am Abend nicht zu den neuen Berichten über die Lage.",
+        "In Seoul kam der Nationale Sicherheitsrat zu einer Sitzung zusammen, um über die "
+        "Entwicklung an der Front zu beraten.",
+        "Beobachter erwarten, dass sich die Lage in den kommenden Wochen nicht entspannen wird.",
+    ]
+    for name, days in (("first", 1), ("second", 2)):
+        other = SiteArticle(
+            slug=name,
+            title="Nordkoreanische Soldaten in Kursk",
+            paragraphs=paragraphs if name == "first" else paragraphs[:1] + later,
+            published=last.published + timedelta(days=days),
+            language="de",
+            outlet="Other Daily",
+        )
+        stamp = datetime.combine(other.published, time(9), UTC)
+        page = article_page(other, site.url(f"/other/{name}.html"), stamp, related=[])
+        site.add_page(f"/other/{name}.html", page.encode())
+    site.add_feed(
+        "/other.xml",
+        [("First", site.url("/other/first.html")), ("Second", site.url("/other/second.html"))],
+    )
+    config = write_feeds(
+        tmp_path / "config",
+        [
+            {"name": "rss", "url": site.url("/rss.xml")},
+            {"name": "atom", "url": site.url("/atom.xml")},
+        ],
+    )
+    assert _pass(config, sqlite_url, monkeypatch).is_completed()
+    config = write_feeds(tmp_path / "config", [{"name": "other", "url": site.url("/other.xml")}])
+    state = _pass(config, sqlite_url, monkeypatch)
+    assert state.is_completed(), state.message
+    print(
+        "DBG",
+        [
+            (a["kind"], a["actor"], a["after"]["stance"], (a["before"] or {}).get("stance"))
+            for a in state.result().alerts
+        ],
+    )
+    found = [a for a in state.result().alerts if a["kind"] == "corroboration"]
+    assert [(a["actor"], a["severity"]) for a in found] == [("ukraine-intelligence", "low")]
+    assert found[0]["title"].startswith(
+        "Other Daily also reports that Ukraine Intelligence asserts"
+    )
+    # one outlet corroborates once, whichever of its two articles arrived first
+    assert found[0]["after"]["source"] in {
+        site.url(f"/other/{n}.html") for n in ("first", "second")
+    }
+    assert found[0]["before"]["outlet"] == DEFAULT_OUTLET
+    message = render_alert(found[0])
+    assert "now also in Other Daily" in message.text
 
 
 def test_a_runs_logs_and_artifacts_keep_route_secrets_out(

@@ -156,7 +156,7 @@ def _sentence_claims(
     admits = _own_deed(tokens, cues, lexicon)
     claims = []
     for topic in direct + inherited:
-        numbers = find_numbers(tokens, lexicon, lambda t, tp=topic: _topic_word(tp, t))
+        numbers = find_numbers(tokens, lexicon, topic.core_positions(tokens))
         for speaker, said in voices:
             claims.append(
                 Claim(
@@ -287,10 +287,6 @@ def _pluperfect(tokens: list[Token], lexicon: Lexicon) -> bool:
 
 def _compounds(lexicon: Lexicon) -> int:
     return HEADS if lexicon.language == "de" else WHOLE  # `Propagandalüge`
-
-
-def _topic_word(topic: Topic, token: Token) -> bool:
-    return topic.core_hit([token])
 
 
 def _own_deed(tokens: list[Token], cues: list[Cue], lexicon: Lexicon) -> bool:

@@ -8,7 +8,7 @@ ukrainische Soldaten` in a story about North Korean troops) are left out.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Collection
 
 from extractors.lexicon import Lexicon
 from extractors.tokens import WHOLE, Token, any_match
@@ -44,7 +44,7 @@ def _qualifier(tokens: list[Token], i: int, lexicon: Lexicon) -> str:
 
 
 def _counted(
-    tokens: list[Token], i: int, lexicon: Lexicon, is_topic_word: Callable[[Token], bool]
+    tokens: list[Token], i: int, lexicon: Lexicon, own: Collection[int] | None
 ) -> tuple[str | None, bool]:
     """What the figure at i counts, and whether it counts another side's people."""
     foreign = False
@@ -57,7 +57,7 @@ def _counted(
         for name, patterns in lexicon.count_nouns.items():
             if any(p.match_at(tokens, k, WHOLE) is not None for p in patterns):
                 return name, foreign
-        if _NATIONALITY.search(token.text) and not is_topic_word(token):
+        if own is not None and _NATIONALITY.search(token.text) and k not in own:
             foreign = True
     following = tokens[i + 1] if i + 1 < len(tokens) else None
     if following is not None and following.text[:1].isupper():
@@ -87,9 +87,12 @@ def _event(tokens: list[Token], lexicon: Lexicon) -> str | None:
 
 
 def find_numbers(
-    tokens: list[Token], lexicon: Lexicon, is_topic_word: Callable[[Token], bool] = lambda t: True
+    tokens: list[Token], lexicon: Lexicon, own: Collection[int] | None = None
 ) -> list[Number]:
-    """Every counted figure in the tokens, in order."""
+    """Every counted figure in the tokens, in order.
+
+    `own`: the positions of the tokens that name the story's own people (`North Korean`);
+    a figure for people of another nationality is left out. None: no such check."""
     numbers: list[Number] = []
     event = _event(tokens, lexicon)
     i = 0
@@ -97,20 +100,20 @@ def find_numbers(
         vague = _vague_at(tokens, i, lexicon)
         if vague:
             end, value, qualifier = vague
-            counts, foreign = _counted(tokens, end - 1, lexicon, is_topic_word)
+            counts, foreign = _counted(tokens, end - 1, lexicon, own)
             if not foreign:
                 numbers.append(_number(value, qualifier, counts, event))
             i = end
             continue
         value = _value(tokens[i], lexicon)
-        if value is None or _is_date_or_year(tokens, i, value):
+        if value is None or _is_date_or_year(tokens, i, value, lexicon):
             i += 1
             continue
         end = i + 1
         if end < len(tokens) and tokens[end].lower in lexicon.scales:
             value *= lexicon.scales[tokens[end].lower]
             end += 1
-        counts, foreign = _counted(tokens, end - 1, lexicon, is_topic_word)
+        counts, foreign = _counted(tokens, end - 1, lexicon, own)
         next_word = tokens[end].lower if end < len(tokens) else ""
         measure = next_word in lexicon.not_counts or next_word == "%"
         if not foreign and not measure and (counts is not None or value >= 10):
@@ -135,12 +138,18 @@ def _vague_at(tokens: list[Token], i: int, lexicon: Lexicon) -> tuple[int, int, 
     return None
 
 
-def _is_date_or_year(tokens: list[Token], i: int, value: int) -> bool:
+def _is_date_or_year(tokens: list[Token], i: int, value: int, lexicon: Lexicon) -> bool:
     text = tokens[i].text
     following = tokens[i + 1].text if i + 1 < len(tokens) else ""
     if following == "." and len(text) <= 2:  # German ordinal: "24. Oktober"
         return True
     if text.isdigit() and len(text) == 4 and 1900 <= value <= 2100:
-        return True
+        # "etwa 2000 Soldaten" is a figure, "seit 2000" a year
+        counted = i + 1 < len(tokens) and any(
+            p.match_at(tokens, i + 1, WHOLE) is not None
+            for plist in lexicon.count_nouns.values()
+            for p in plist
+        )
+        return _qualifier(tokens, i, lexicon) == "exact" and not counted
     previous = tokens[i - 1].text if i else ""
     return previous in ("(", "/") and following in (")", "/", ".")

@@ -45,6 +45,15 @@ class Topic:
         """Whether the tokens name the story's core entity (the first group)."""
         return any_match(self.match[0], tokens, PARTS)
 
+    def core_positions(self, tokens: list[Token]) -> set[int]:
+        """The positions of the tokens that name the story's core entity (`North Korean`)."""
+        return {
+            k
+            for pattern in self.match[0]
+            for start, end in pattern.find(tokens, PARTS)
+            for k in range(start, end)
+        }
+
 
 @dataclass
 class Actor:

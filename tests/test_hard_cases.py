@@ -6,6 +6,9 @@ import pytest
 
 from extractors.article import from_text, load_document
 from extractors.claims import Claim, extract_claims
+from extractors.lexicon import load_lexicon
+from extractors.numbers import find_numbers
+from extractors.tokens import tokenize
 from extractors.watchlist import Watchlist
 from tests.conftest import SEEDS
 
@@ -132,6 +135,52 @@ def test_other_troops_figures_are_not_north_korean_troop_numbers(watchlist: Watc
     text = "„Etwa 2.000 ukrainische Soldaten wurden im Gebiet Kursk blockiert“, sagte Putin über nordkoreanische Soldaten."
     for claim in claims_of(text, watchlist):
         assert claim.numbers == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("de", "mindestens 3.000 nordkoreanische Soldaten", (3000, "at_least", "soldiers")),
+        ("de", "bis zu 10.000 nordkoreanische Soldaten", (10000, "up_to", "soldiers")),
+        ("de", "etwa 2000 nordkoreanische Soldaten", (2000, "about", "soldiers")),
+        ("de", "rund 12.000 Soldaten aus Nordkorea", (12000, "about", "soldiers")),
+        ("de", "tausende nordkoreanische Soldaten", (1000, "thousands", "soldiers")),
+        ("en", "about 1,500 North Korean troops", (1500, "about", "soldiers")),
+        ("en", "more than 10,000 North Korean soldiers", (10000, "more_than", "soldiers")),
+        ("en", "15-hundred North Korean soldiers", (1500, "exact", "soldiers")),
+        ("en", "ten thousand North Korean troops", (10000, "exact", "soldiers")),
+        ("en", "several thousand North Korean troops", (1000, "thousands", "soldiers")),
+    ],
+)
+def test_figures_of_the_story_with_their_qualifier(
+    language: str, text: str, expected: tuple, watchlist: Watchlist
+) -> None:
+    """The story's own people may be named by several words (`North Korean`) between the
+    figure and the noun; a four-digit figure with a qualifier is no year."""
+    tokens = tokenize(text)
+    (topic,) = watchlist.topics
+    found = find_numbers(tokens, load_lexicon(language), topic.core_positions(tokens))
+    value, qualifier, counts = expected
+    assert found == [{"value": value, "qualifier": qualifier, "counts": counts}]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("de", "etwa 2.000 ukrainische Soldaten"), ("en", "about 2,000 Ukrainian soldiers")],
+)
+def test_figures_of_another_side_are_left_out(
+    language: str, text: str, watchlist: Watchlist
+) -> None:
+    tokens = tokenize(text)
+    (topic,) = watchlist.topics
+    assert find_numbers(tokens, load_lexicon(language), topic.core_positions(tokens)) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("de", "seit 2000 im Amt"), ("en", "in 2014 the army")]
+)
+def test_a_year_is_no_figure(language: str, text: str) -> None:
+    assert find_numbers(tokenize(text), load_lexicon(language)) == []
 
 
 def test_two_actors_in_one_sentence(watchlist: Watchlist) -> None:

@@ -68,6 +68,7 @@ class Word:
     text: str
     wildcard: bool
     exact_case: bool
+    stem: str  # of text, computed once: matching compares it with every token's stem
 
     def matches(self, token: Token, compounds: int = WHOLE) -> bool:
         if self._matches_whole(token):
@@ -88,7 +89,7 @@ class Word:
             return token.text == self.text or token.text == self.text + "s"
         if self.wildcard:
             return token.lower.startswith(self.text)
-        return token.lower == self.text or token.stem == stem(self.text)
+        return token.lower == self.text or token.stem == self.stem
 
 
 class Pattern:
@@ -147,7 +148,8 @@ def _word(raw: str) -> Word:
     text = raw.rstrip("*")
     letters = [c for c in text if c.isalpha()]
     exact = len(letters) >= 2 and all(c.isupper() for c in letters)
-    return Word(text if exact else text.lower(), wildcard, exact)
+    text = text if exact else text.lower()
+    return Word(text, wildcard, exact, stem(text))
 
 
 def _rejoin_hyphens(words: list[Word], segment: str) -> list[Word]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractors.lexicon import Lexicon
-from extractors.tokens import WHOLE, Pattern, Token
+from extractors.lexicon import NOT_A_CUE, REPORTING, Lexicon
+from extractors.tokens import WHOLE, Token
 
 # Which way a stance goes: for it (1), against it (-1), neither (0).
 POLARITY = {"assert": 1, "confirm": 1, "accuse": 1, "deny": -1, "evade": 0, "doubt": 0}
@@ -14,8 +14,6 @@ NEGATED = {"deny": "evade", "confirm": "evade", "assert": "doubt", "evade": "eva
 # When several cues meet in one sentence, the more specific stance wins.
 PRIORITY = ("evade", "deny", "confirm", "accuse", "doubt", "assert")
 _CLAUSE_END = frozenset(",;:.!?")
-REPORTING = "reporting"
-_NOT_A_CUE = "not a cue"
 
 
 @dataclass(frozen=True)
@@ -117,24 +115,13 @@ def _passive_saying(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
     return not any(tokens[k].lower in lexicon.passive_agent for k in after)
 
 
-def _scan(tokens: list[Token], patterns: dict[str, list[Pattern]], quoted: bool) -> list[Cue]:
-    found = []
-    for stance, plist in patterns.items():
-        for pattern in plist:
-            for start, end in pattern.find(tokens):
-                if tokens[start].quoted != quoted:
-                    continue
-                text = " ".join(t.text for t in tokens[start:end])
-                found.append(Cue(stance, start, end, quoted, text))
-    return found
-
-
 def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
     """Cues outside quotes (stance and reporting verbs) and expressive cues inside quotes."""
-    raw = _scan(tokens, lexicon.stances, quoted=False)
-    raw += _scan(tokens, {REPORTING: lexicon.reporting}, quoted=False)
-    raw += _scan(tokens, lexicon.quoted, quoted=True)
-    raw += _scan(tokens, {_NOT_A_CUE: lexicon.not_cues}, quoted=False)
+    raw = [
+        Cue(stance, start, end, quoted, " ".join(t.text for t in tokens[start:end]))
+        for (stance, quoted), start, end in lexicon.cues.find(tokens)
+        if tokens[start].quoted == quoted
+    ]
     # longer cues swallow shorter ones inside them ("nicht abgestritten" over "abgestritten"),
     # and a phrase of another sense swallows the cue word in it ("belegte Platz zwei")
     raw.sort(key=lambda c: (-(c.end - c.start), c.start))
@@ -145,7 +132,7 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
         kept.append(cue)
     result = []
     for cue in sorted(kept, key=lambda c: c.start):
-        if cue.stance == _NOT_A_CUE:
+        if cue.stance == NOT_A_CUE:
             continue
         if _noun(tokens, cue, lexicon):
             continue  # `with reports indicating`: a thing, nobody saying it

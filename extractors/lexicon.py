@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 import yaml
 
 from extractors.errors import WatchlistError
-from extractors.tokens import Pattern, compile_all
+from extractors.tokens import Pattern, PatternSet, compile_all
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 STANCES = ("confirm", "deny", "evade", "assert", "accuse", "doubt")
 QUALIFIERS = ("at_least", "up_to", "about", "more_than")
+REPORTING = "reporting"  # a plain verb of saying: a cue with no stance of its own
+NOT_A_CUE = "not a cue"  # a phrase where a cue word has another sense (`claimed the lives`)
 
 
 @dataclass
@@ -67,6 +69,18 @@ class Lexicon:
     not_counts: frozenset[str]
     count_nouns: dict[str, list[Pattern]] = field(default_factory=dict)
     count_events: dict[str, list[Pattern]] = field(default_factory=dict)
+    cues: PatternSet[tuple[str, bool]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # every cue labelled (stance, inside quotes), in the order cues are taken: stances
+        # and verbs of saying outside quotes, expressive words inside, then other senses
+        groups = [
+            *((stance, False, plist) for stance, plist in self.stances.items()),
+            (REPORTING, False, self.reporting),
+            *((stance, True, plist) for stance, plist in self.quoted.items()),
+            (NOT_A_CUE, False, self.not_cues),
+        ]
+        self.cues = PatternSet(((s, quoted), p) for s, quoted, plist in groups for p in plist)
 
 
 def _strings(data: dict, key: str, source: Path) -> list[str]:
@@ -159,9 +173,10 @@ def furniture_lexicon(language: str) -> Lexicon:
     if language in ("de", "en"):
         return load_lexicon(language)
     de, en = load_lexicon("de"), load_lexicon("en")
-    merged = Lexicon(**{**de.__dict__})
-    merged.furniture_lines = de.furniture_lines | en.furniture_lines
-    merged.cut_markers = de.cut_markers | en.cut_markers
-    merged.end_markers = de.end_markers | en.end_markers
-    merged.credit_markers = de.credit_markers + en.credit_markers
-    return merged
+    return replace(
+        de,
+        furniture_lines=de.furniture_lines | en.furniture_lines,
+        cut_markers=de.cut_markers | en.cut_markers,
+        end_markers=de.end_markers | en.end_markers,
+        credit_markers=de.credit_markers + en.credit_markers,
+    )

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+L = TypeVar("L")
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d{3})+(?:,\d+)?|\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
 _ENDINGS = ("’s", "'s", "ern", "en", "er", "es", "em", "e", "s")
@@ -172,6 +175,49 @@ def _match_segment(
 
 def _closes_clause(tokens: Sequence[Token], end: int) -> bool:
     return end >= len(tokens) or tokens[end].lower in _CLAUSE_CLOSERS
+
+
+class PatternSet(Generic[L]):
+    """Labelled patterns, each tried only at the tokens where its first word may match.
+
+    `find` gives what trying every pattern at every token gives, in the same order
+    (pattern by pattern, then by start), for whole-token matching."""
+
+    def __init__(self, entries: Iterable[tuple[L, Pattern]]) -> None:
+        self.entries = list(entries)
+        self._index: dict[tuple[str, str], list[int]] = {}
+        for n, (_, pattern) in enumerate(self.entries):
+            for key in _first_word_keys(pattern.first):
+                self._index.setdefault(key, []).append(n)
+
+    def find(self, tokens: Sequence[Token]) -> list[tuple[L, int, int]]:
+        """Every (label, start, end) match in the tokens."""
+        starts: dict[int, list[int]] = {}
+        for i, token in enumerate(tokens):
+            for n in {n for key in _token_keys(token) for n in self._index.get(key, ())}:
+                starts.setdefault(n, []).append(i)
+        found = []
+        for n in sorted(starts):
+            label, pattern = self.entries[n]
+            for i in starts[n]:
+                end = pattern.match_at(tokens, i)
+                if end is not None:
+                    found.append((label, i, end))
+        return found
+
+
+def _first_word_keys(word: Word) -> list[tuple[str, str]]:
+    """Where a word may match a whole token (see Word._matches_whole): a superset."""
+    if word.exact_case:
+        return [("text", word.text), ("text", word.text + "s")]
+    if word.wildcard:
+        return [("prefix", word.text[:4])]
+    return [("lower", word.text), ("stem", word.stem)]
+
+
+def _token_keys(token: Token) -> list[tuple[str, str]]:
+    prefixes = [("prefix", token.lower[:n]) for n in range(5)]
+    return [("text", token.text), ("lower", token.lower), ("stem", token.stem), *prefixes]
 
 
 def any_match(patterns: Sequence[Pattern], tokens: Sequence[Token], compounds: int = WHOLE) -> bool:

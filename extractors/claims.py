@@ -204,8 +204,22 @@ def _voices(
     if main is None:  # verbs of saying only: a trailing `…“, sagte X` is the main clause
         main = next((c for c in cues if trailing_attribution(tokens, c)), cues[0])
     anchor = main if not main.quoted else next((c for c in cues if not c.quoted), main)
+    # `Whether ... remains to be seen, Rutte said.`: all that comes before an attribution
+    # that ends the sentence is the speaker's, stance words included
+    anchor = next((c for c in cues if c.start > anchor.start and _closing(tokens, c)), anchor)
     voices = [(s, stance) for s in resolve(tokens, sentence, mentions, anchor, lexicon, recent)]
     return voices + _other_clauses(tokens, mentions, cues, anchor, voices, lexicon)
+
+
+def _closing(tokens: list[Token], cue: Cue) -> bool:
+    """A verb of saying in an attribution that closes the sentence: `…, the Pentagon said.`"""
+    rest = tokens[cue.end :]
+    return (
+        cue.stance == REPORTING
+        and trailing_attribution(tokens, cue)
+        and len(rest) <= 6
+        and not any(t.text in ",;:" for t in rest)
+    )
 
 
 def _other_clauses(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extractors.lexicon import NOT_A_CUE, REPORTING, Lexicon
+from extractors.sentences import QUOTE_MARKS
 from extractors.tokens import WHOLE, Token
 
 # Which way a stance goes: for it (1), against it (-1), neither (0).
@@ -120,7 +121,7 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
     raw = [
         Cue(stance, start, end, quoted, " ".join(t.text for t in tokens[start:end]))
         for (stance, quoted), start, end in lexicon.cues.find(tokens)
-        if tokens[start].quoted == quoted
+        if tokens[start].quoted == quoted or (quoted and _whole_short_quote(tokens, start, end))
     ]
     # longer cues swallow shorter ones inside them ("nicht abgestritten" over "abgestritten"),
     # and a phrase of another sense swallows the cue word in it ("belegte Platz zwei")
@@ -149,6 +150,18 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
         if turned:
             result.append(Cue(turned, cue.start, cue.end, cue.quoted, cue.text, negated=True))
     return result
+
+
+def _whole_short_quote(tokens: list[Token], start: int, end: int) -> bool:
+    """Whether the words are all of a short quote: `nannte die Berichte „Fake News“`,
+    `„Quatsch“, sagte er`. A short quote is the writer's sentence going on (a scare quote),
+    but one that is nothing but an expressive word is the speaker's own."""
+    return (
+        start > 0
+        and end < len(tokens)
+        and tokens[start - 1].text in QUOTE_MARKS
+        and tokens[end].text in QUOTE_MARKS
+    )
 
 
 def main_stance(cues: list[Cue]) -> str | None:

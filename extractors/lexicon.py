@@ -69,9 +69,15 @@ class Lexicon:
     not_counts: frozenset[str]
     count_nouns: dict[str, list[Pattern]] = field(default_factory=dict)
     count_events: dict[str, list[Pattern]] = field(default_factory=dict)
+    separable_particles: frozenset[str] = frozenset()
     cues: PatternSet[tuple[str, bool]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        for plist in [*self.stances.values(), self.reporting, self.not_cues]:
+            for pattern in plist:
+                last = pattern.segments[-1]
+                if len(pattern.segments) > 1 and len(last) == 1:
+                    pattern.closes = last[0].text in self.separable_particles
         # every cue labelled (stance, inside quotes), in the order cues are taken: stances
         # and verbs of saying outside quotes, expressive words inside, then other senses
         groups = [
@@ -165,6 +171,7 @@ def load_lexicon(language: str) -> Lexicon:
         not_counts=lower("not_counts"),
         count_nouns={k: compile_all(v) for k, v in (counts.get("nouns") or {}).items()},
         count_events={k: compile_all(v) for k, v in (counts.get("events") or {}).items()},
+        separable_particles=lower("separable_particles"),
     )
 
 

@@ -430,6 +430,7 @@ def unknown_name(
         if (len(r) >= 2 or _acronym(tokens[r[0]].text))
         and r[0] in clause
         and not governed(tokens, r[0], cue, lexicon)
+        and not _attributive(tokens, r, cue, lexicon)
     ]
     before = [r for r in names if r[-1] < cue.start]
     own = [r for r in before if r[0] >= segment(tokens, cue).start]
@@ -440,6 +441,25 @@ def unknown_name(
     if chosen is None and after and inverts(tokens, cue, lexicon):
         chosen = after[0]
     return " ".join(tokens[k].text for k in chosen) if chosen else None
+
+
+_DEMONYM = re.compile(r"^[A-Z]\w*(an|ese|ish|ch)$")
+
+
+def _attributive(tokens: list[Token], run: list[int], cue: Cue, lexicon: Lexicon) -> bool:
+    """An English adjective of nationality before its noun (`North Korean troops`), not a
+    name: a word like `Korean` followed by a lowercase word that is neither the verb nor
+    one of its adverbs."""
+    following = run[-1] + 1
+    if lexicon.language != "en" or following >= len(tokens) or following == cue.start:
+        return False
+    word = tokens[following]
+    return (
+        bool(_DEMONYM.match(tokens[run[-1]].text))
+        and word.text.isalpha()
+        and word.text.islower()
+        and word.lower not in lexicon.verb_modifiers
+    )
 
 
 def _acronym(text: str) -> bool:

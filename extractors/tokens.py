@@ -100,6 +100,9 @@ class Pattern:
 
     def __init__(self, source: str) -> None:
         self.source = source
+        # the last word after a gap must close its clause: a German separable particle
+        # (`gab ... zu.`), not the same word as a preposition (`gab keine Stellungnahme zu X`)
+        self.closes = False
         self.segments: list[list[Word]] = []
         for segment in source.split("..."):
             words = [_word(w) for w in segment.replace("-", " - ").split() if w]
@@ -128,7 +131,8 @@ class Pattern:
                     if pos + skip < len(tokens) and tokens[pos + skip].text in ".;:!?":
                         break
                     end = _match_segment(segment, tokens, pos + skip, compounds)
-                    if end is not None and (skip <= GAP or _closes_clause(tokens, end)):
+                    near = skip <= GAP and not (self.closes and k == len(self.segments) - 1)
+                    if end is not None and (near or _closes_clause(tokens, end)):
                         break
                     end = None
             if end is None:

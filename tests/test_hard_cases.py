@@ -567,3 +567,47 @@ def test_a_pronoun_right_after_a_german_verb_is_its_subject(watchlist: Watchlist
         "In einem Interview mit dem „Spiegel“ nannte sie Putin einen Lügner."
     )
     assert pairs(claims_of(text, watchlist)) == {("baerbock", "assert")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a separable particle closes its clause; `zu` before more words is a preposition
+        (
+            "Der Kreml gab keine Stellungnahme zu nordkoreanischen Soldaten ab.",
+            ("kremlin", "evade"),
+        ),
+        (
+            "Kirby gab zu bedenken, dass nordkoreanische Soldaten kaum Kampferfahrung hätten.",
+            ("kirby", "assert"),
+        ),
+        # a short quote that is nothing but an expressive word is the speaker's
+        ("Peskow nannte Berichte über nordkoreanische Soldaten „Fake News“.", ("peskov", "deny")),
+        ("„Quatsch“, sagte Peskow zu Berichten über nordkoreanische Soldaten.", ("peskov", "deny")),
+    ],
+)
+def test_cues_of_the_issue_in_german(text: str, expected: tuple, watchlist: Watchlist) -> None:
+    assert pairs(claims_of(text, watchlist)) == {expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # all that comes before an attribution closing the sentence is the speaker's
+        (
+            "Whether North Korean troops will fight in Ukraine remains to be seen, Rutte said.",
+            {("rutte", "doubt")},
+        ),
+        (
+            "The reports of North Korean troops in Kursk are unverified, the Pentagon said.",
+            {("us-intelligence", "doubt")},
+        ),
+        # `North Korean troops`: an adjective of nationality, not a speaker's name
+        ("Reuters reported that North Korean troops were in Kursk.", set()),
+    ],
+)
+def test_speakers_of_the_issue_in_english(text: str, expected: set, watchlist: Watchlist) -> None:
+    assert (
+        pairs(claims_of(text, watchlist, title="North Korean troops in the Ukraine war"))
+        == expected
+    )

@@ -86,6 +86,8 @@ def extract_claims(article: Article, watchlist: Watchlist) -> list[Claim]:
             context.section_topics = set()
         for sentence in sentences:
             found = _sentence_claims(sentence, position, watchlist, lexicon, context, block.heading)
+            if not found and not block.heading:
+                _note_subject(sentence, watchlist, context.recent)
             claims.extend(found)
             heading_topics |= context.paragraph_topics
             position += 1
@@ -95,6 +97,18 @@ def extract_claims(article: Article, watchlist: Watchlist) -> list[Claim]:
             context.article_topics |= heading_topics
             in_lead = block.heading
     return _dedupe(claims)
+
+
+def _note_subject(sentence: str, watchlist: Watchlist, recent: Recent) -> None:
+    """Before anybody has spoken, a person named as the subject of a sentence without a
+    claim is who `er`, `he` or `der 72-Jährige` points to: `Putin trat vor die Presse. Er
+    bestritt, …`. Once somebody has spoken, the last speaker stays the one pointed to."""
+    if recent.person is not None:
+        return
+    tokens = tokenize(sentence[:120])
+    first = next(iter(watchlist.mentions(tokens[:4])), None)
+    if first is not None and first.actor.kind == "person" and not first.possessive:
+        recent.person = recent.latest = first.actor
 
 
 def _sentence_claims(

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from extractors.errors import WatchlistError
-from extractors.tokens import HEADS, PARTS, WHOLE, Pattern, Token, any_match, stem
+from extractors.tokens import HEADS, PARTS, WHOLE, Pattern, Token, any_match, stem, tokenize
 
 ACTOR_KINDS = ("person", "state", "body", "media", "group")
 GAZETTEER_DIR = Path(__file__).resolve().parent / "gazetteer"
@@ -108,6 +108,10 @@ class Watchlist:
                         if end is not None and (best is None or end > best[0]):
                             best = (end, actor)
             if best is None:
+                following = tokens[i + 1] if i + 1 < len(tokens) else None
+                compound = None if token.quoted else self._compound(token, following)
+                if compound is not None:
+                    found.append(Mention(compound, i, i + 1, token.text))
                 i += 1
                 continue
             end, actor = best
@@ -120,6 +124,27 @@ class Watchlist:
             found.append(Mention(actor, i, end, text, possessive))
             i = end
         return found
+
+    def _compound(self, token: Token, following: Token | None) -> Actor | None:
+        """The actor whose spokesperson or head a compound names (`ein Nato-Sprecher`);
+        not when a name follows, which makes the compound a title (`Kreml-Sprecher Peskow`)."""
+        named, _, head = token.text.rpartition("-")
+        if not named or head.lower() not in _ROLE_HEADS:
+            return None
+        if following is not None and following.text[:1].isupper():
+            return None
+        words = tokenize(named)
+        for key in {words[0].stem, words[0].lower[:4], words[0].text}:
+            for pattern, actor in self._index.get(key, ()):
+                if pattern.match_at(words, 0, WHOLE) == len(words):
+                    return actor
+        return None
+
+
+# the heads of compounds that name someone speaking for an actor: `Nato-Sprecher`, `EU-Chefin`
+_ROLE_HEADS = frozenset(
+    "sprecher sprecherin sprecherinnen chef chefin spokesman spokeswoman spokesperson".split()
+)
 
 
 def _key(pattern: Pattern) -> str:

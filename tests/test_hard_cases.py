@@ -611,3 +611,44 @@ def test_speakers_of_the_issue_in_english(text: str, expected: set, watchlist: W
         pairs(claims_of(text, watchlist, title="North Korean troops in the Ukraine war"))
         == expected
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # before anybody has spoken, the person named as a subject is who `er` points to
+        (
+            "Wladimir Putin trat am Freitag vor die Presse. Er bestritt, dass nordkoreanische "
+            "Soldaten in Kursk kämpfen.",
+            "Nordkorea-Soldaten im Ukraine-Krieg",
+            {("putin", "deny")},
+        ),
+        (
+            "Wladimir Putin trat am Freitag vor die Presse. Der 72-Jährige bestritt, dass "
+            "nordkoreanische Soldaten in Kursk kämpfen.",
+            "Nordkorea-Soldaten im Ukraine-Krieg",
+            {("putin", "deny")},
+        ),
+        (
+            "Vladimir Putin spoke to reporters on Friday. He denied that North Korean troops "
+            "were fighting in Kursk.",
+            "North Korean troops in the Ukraine war",
+            {("putin", "deny")},
+        ),
+        # a compound naming an actor's spokesperson names the actor; before a name it is a title
+        (
+            "Die Angaben über nordkoreanische Soldaten seien widersprüchlich, sagte ein Nato-Sprecher.",
+            "Nordkorea-Soldaten im Ukraine-Krieg",
+            {("nato", "doubt")},
+        ),
+        (
+            "Kreml-Sprecher Dmitri Peskow dementierte den Einsatz nordkoreanischer Soldaten.",
+            "Nordkorea-Soldaten im Ukraine-Krieg",
+            {("peskov", "deny")},
+        ),
+    ],
+)
+def test_who_speaks_without_being_named_at_the_verb(
+    text: str, title: str, expected: set, watchlist: Watchlist
+) -> None:
+    assert pairs(claims_of(text, watchlist, title=title)) == expected

@@ -332,8 +332,10 @@ def resolve(
     if pointer:
         actor = recent.pointed_to(pointer, lexicon)
         return [Speaker(actor, pointer)] if actor is not None else []
-    if cited_media:
-        return [Speaker(cited_media[0].actor, cited_media[0].text)]
+    # nobody else speaks: the source a marker cites (`ist nach Angaben der Bahn unklar`)
+    cited = [m for m in local if _cited(m, sources)]
+    if cited:
+        return [Speaker(cited[0].actor, cited[0].text)]
     name = unknown_name(tokens, cue, mentions, lexicon)
     if name:
         return [Speaker(name_actor(name), name)]

@@ -128,12 +128,24 @@ class Watchlist:
     def _compound(self, token: Token, following: Token | None) -> Actor | None:
         """The actor whose spokesperson or head a compound names (`ein Nato-Sprecher`);
         not when a name follows, which makes the compound a title (`Kreml-Sprecher Peskow`)."""
-        named, _, head = token.text.rpartition("-")
-        if not named or head.lower() not in _ROLE_HEADS:
-            return None
         if following is not None and following.text[:1].isupper():
             return None
-        words = tokenize(named)
+        named, _, head = token.text.rpartition("-")
+        if not named:  # closed: `eine Bahnsprecherin`, `der Regierungssprecher`
+            head = next((h for h in _ROLE_HEADS if token.lower.endswith(h)), "")
+            named = token.text[: len(token.text) - len(head)]
+            if len(named) < 3 or not named[0].isupper():
+                return None
+        if head.lower() not in _ROLE_HEADS:
+            return None
+        for name in (named, named.removesuffix("s")):  # the linking s: `Regierungs|sprecher`
+            actor = self._whole_name(tokenize(name))
+            if actor is not None:
+                return actor
+        return None
+
+    def _whole_name(self, words: list[Token]) -> Actor | None:
+        """The actor that these words name, all of them."""
         for key in {words[0].stem, words[0].lower[:4], words[0].text}:
             for pattern, actor in self._index.get(key, ()):
                 if pattern.match_at(words, 0, WHOLE) == len(words):

@@ -652,3 +652,22 @@ def test_who_speaks_without_being_named_at_the_verb(
     text: str, title: str, expected: set, watchlist: Watchlist
 ) -> None:
     assert pairs(claims_of(text, watchlist, title=title)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # nobody else speaks: the source a marker cites takes the stance
+        (
+            "Ob nordkoreanische Soldaten noch in Kursk sind, ist nach Angaben der Nato unklar.",
+            {("nato", "doubt")},
+        ),
+        # a closed compound naming an actor's spokesperson
+        (
+            "Nordkoreanische Soldaten seien bereits in Kursk, erklärte ein Pentagonsprecher.",
+            {("us-intelligence", "assert")},
+        ),
+    ],
+)
+def test_cited_sources_and_closed_compounds(text: str, expected: set, watchlist: Watchlist) -> None:
+    assert pairs(claims_of(text, watchlist)) == expected

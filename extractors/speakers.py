@@ -416,7 +416,7 @@ def unknown_name(
     runs: list[list[int]] = []  # token indices of capitalised words in a row
     run: list[int] = []
     for index, token in enumerate(tokens):
-        if index not in taken and _name_like(token, index):
+        if index not in taken and _name_like(token, index, lexicon):
             run.append(index)
             continue
         if run:
@@ -468,11 +468,15 @@ def _acronym(text: str) -> bool:
     return 2 <= len(text) <= 6 and text.isupper() and text.isalpha()
 
 
-def _name_like(token: Token, index: int) -> bool:
+def _name_like(token: Token, index: int, lexicon: Lexicon) -> bool:
     text = token.text
     if token.quoted or not text[:1].isupper() or not re.match(r"^[\w'’-]+$", text):
         return False
-    if token.lower in _NAME_STOP or token.lower.endswith(_NOUN_SUFFIXES):
+    if token.lower in _NAME_STOP:
+        return False
+    # German capitalises every noun: one with a noun ending is no name (`Regierung`), while
+    # in English it is part of one (`the Commerce Department`)
+    if lexicon.language == "de" and token.lower.endswith(_NOUN_SUFFIXES):
         return False
     return not (index == 0 and token.lower in _DETERMINERS)
 

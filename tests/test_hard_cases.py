@@ -671,3 +671,13 @@ def test_who_speaks_without_being_named_at_the_verb(
 )
 def test_cited_sources_and_closed_compounds(text: str, expected: set, watchlist: Watchlist) -> None:
     assert pairs(claims_of(text, watchlist)) == expected
+
+
+def test_an_english_body_nobody_listed_is_named(watchlist: Watchlist) -> None:
+    """A capitalised English noun ending (`Department`) is part of a name, unlike German
+    nouns such as `Regierung` that are capitalised anyway."""
+    text = (
+        "The Commerce Department did not respond to a request for comment on North Korean troops."
+    )
+    claims = claims_of(text, watchlist, title="North Korean troops in the Ukraine war")
+    assert [(c.actor_text, c.stance) for c in claims] == [("Commerce Department", "evade")]

@@ -70,6 +70,7 @@ class Lexicon:
     count_nouns: dict[str, list[Pattern]] = field(default_factory=dict)
     count_events: dict[str, list[Pattern]] = field(default_factory=dict)
     separable_particles: frozenset[str] = frozenset()
+    listener_markers: frozenset[str] = frozenset()
     cues: PatternSet[tuple[str, bool]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -172,6 +173,7 @@ def load_lexicon(language: str) -> Lexicon:
         count_nouns={k: compile_all(v) for k, v in (counts.get("nouns") or {}).items()},
         count_events={k: compile_all(v) for k, v in (counts.get("events") or {}).items()},
         separable_particles=lower("separable_particles"),
+        listener_markers=lower("listener_markers"),
     )
 
 

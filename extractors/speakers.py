@@ -305,7 +305,11 @@ def resolve(
     agent = _agent(tokens, cue, local, lexicon)
     if agent is not None:  # `criticised by NATO`, `rebukes from Kyiv`, `Kritik von Seoul`
         return [Speaker(m.actor, m.text) for m in _coordinated(local, agent, tokens)]
-    cited_media = [m for m in local if m.actor.kind == "media" and _cited(m, sources)]
+    cited_media = [
+        m
+        for m in local
+        if m.actor.kind == "media" and (_cited(m, sources) or _channel(tokens, m, lexicon))
+    ]
     candidates = [
         m for m in local if m not in cited_media and not governed(tokens, m.start, cue, lexicon)
     ]
@@ -340,6 +344,22 @@ def resolve(
     if name:
         return [Speaker(name_actor(name), name)]
     return []
+
+
+def _channel(tokens: list[Token], mention: Mention, lexicon: Lexicon) -> bool:
+    """An outlet someone speaks to or through: the listener (`told the Associated Press`,
+    `sagte dem Spiegel`), or in parentheses (`KATHMANDU (Reuters) -`). `berichtet die Kyiv
+    Post` is the outlet speaking."""
+    k = mention.start - 1
+    while k >= 0 and tokens[k].lower in lexicon.determiners:
+        if tokens[k].lower in lexicon.listener_markers:
+            return True
+        k -= 1
+    if k >= 0 and tokens[k].lower in lexicon.listener_markers:
+        return True
+    before = tokens[mention.start - 1].text if mention.start else ""
+    after = tokens[mention.end].text if mention.end < len(tokens) else ""
+    return before == "(" and after == ")"
 
 
 def _agent(

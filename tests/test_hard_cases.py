@@ -602,8 +602,19 @@ def test_cues_of_the_issue_in_german(text: str, expected: tuple, watchlist: Watc
             "The reports of North Korean troops in Kursk are unverified, the Pentagon said.",
             {("us-intelligence", "doubt")},
         ),
-        # `North Korean troops`: an adjective of nationality, not a speaker's name
-        ("Reuters reported that North Korean troops were in Kursk.", set()),
+        # `North Korean troops`: an adjective of nationality, not a speaker's name; the
+        # outlet reporting itself speaks
+        ("Reuters reported that North Korean troops were in Kursk.", {("reuters", "assert")}),
+        # an outlet as the listener or in a dateline is not the speaker
+        (
+            "“North Korean troops are already in Kursk,” Lina Khatib, an analyst at Chatham "
+            "House, told the Associated Press.",
+            {("Lina Khatib", "assert")},
+        ),
+        (
+            "SEOUL (Reuters) - North Korean troops have entered combat in Kursk, officials said.",
+            set(),
+        ),
     ],
 )
 def test_speakers_of_the_issue_in_english(text: str, expected: set, watchlist: Watchlist) -> None:

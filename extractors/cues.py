@@ -83,6 +83,17 @@ def _noun(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
     return before in lexicon.noun_before or before.endswith(("'s", "’s", "s'", "s’"))
 
 
+def _infinitive(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
+    """A German verb cue in the infinitive with `zu` (`forderte X auf, Y zu verurteilen`): the
+    plural forms of the lexicon are infinitives too, and what is asked for is not said.
+    `um ... zu kritisieren` is what they did, so it stays."""
+    if lexicon.language != "de" or cue.quoted or cue.start == 0:
+        return False
+    if tokens[cue.start - 1].lower != "zu" or not tokens[cue.start].lower.endswith("en"):
+        return False
+    return not any(tokens[k].lower == "um" for k in segment(tokens, cue))
+
+
 def _agentless_passive(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
     """A passive stance verb without a `von X`/`by X`: its subject is the target.
 
@@ -137,6 +148,8 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
             continue
         if _noun(tokens, cue, lexicon):
             continue  # `with reports indicating`: a thing, nobody saying it
+        if _infinitive(tokens, cue, lexicon):
+            continue  # `rief den Rat auf, X zu verurteilen`: what is asked for, not said
         if cue.stance in PASSIVE_STANCES and _attributive(tokens, cue, lexicon):
             continue  # `the disputed region`, `die bestätigten Fälle`: an adjective, no verb
         if cue.stance in PASSIVE_STANCES and _agentless_passive(tokens, cue, lexicon):

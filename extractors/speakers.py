@@ -241,8 +241,13 @@ def _described(tokens: list[Token], cue: Cue, part: range, lexicon: Lexicon) -> 
     """Whether a word of the cue's own part stands in subject position and is no name:
     `…, prosecutors charged Maxwell`, `but the royal declined`. Only where the subject
     comes right before the verb (English), past auxiliaries and adverbs."""
-    if not lexicon.verb_modifiers:
-        return False
+    if not lexicon.verb_modifiers:  # German: an article and its noun right before the verb
+        first = part.start
+        return (
+            first + 2 <= cue.start <= first + 3
+            and tokens[first].lower in lexicon.determiners
+            and all(tokens[k].text[:1].isupper() for k in range(first + 1, cue.start))
+        )
     after_comma = part.start > 0 and tokens[part.start - 1].text == ","
     if after_comma and tokens[part.start].lower in lexicon.unnamed_subject:
         return False  # an apposition: `Brian Gianforte, a member of X's community said`

@@ -692,3 +692,26 @@ def test_an_english_body_nobody_listed_is_named(watchlist: Watchlist) -> None:
     )
     claims = claims_of(text, watchlist, title="North Korean troops in the Ukraine war")
     assert [(c.actor_text, c.stance) for c in claims] == [("Commerce Department", "evade")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the plural of every stance verb (`werfen ... vor`), with each subject its claim
+        (
+            "Die USA und Südkorea werfen Russland den Einsatz nordkoreanischer Soldaten vor.",
+            {("united-states", "accuse"), ("south-korea", "accuse")},
+        ),
+        # an article and its noun before the verb are the subject: no name after the verb
+        ("Die Abgeordneten werfen Russland den Einsatz nordkoreanischer Soldaten vor.", set()),
+        # `zu verurteilen` is what is asked for, not what the asked one says
+        (
+            "Selenskyj forderte die Nato auf, den Einsatz nordkoreanischer Soldaten zu verurteilen.",
+            {("zelensky", "accuse")},
+        ),
+    ],
+)
+def test_german_plural_verbs_and_their_subjects(
+    text: str, expected: set, watchlist: Watchlist
+) -> None:
+    assert pairs(claims_of(text, watchlist)) == expected

@@ -12,7 +12,7 @@ import re
 OPENING = '„“«‹‚"‘'
 CLOSING = '“”»›‘’"'
 PAIRS = {"„": "“”", "«": "»", "‹": "›", "‚": "‘’", "“": "”", '"': '"', "‘": "’"}
-QUOTE_MARKS = frozenset(PAIRS) | frozenset("".join(PAIRS.values()))
+QUOTE_MARKS = frozenset(OPENING + CLOSING)
 
 ABBREVIATIONS = frozenset(
     """z.b bzw usw etc ca dr prof nr vgl inkl ggf u.a d.h s.o mr mrs ms st jr sr gen col lt sgt

@@ -239,9 +239,10 @@ def unnamed(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
 
 def _described(tokens: list[Token], cue: Cue, part: range, lexicon: Lexicon) -> bool:
     """Whether a word of the cue's own part stands in subject position and is no name:
-    `…, prosecutors charged Maxwell`, `but the royal declined`. Only where the subject
-    comes right before the verb (English), past auxiliaries and adverbs."""
-    if not lexicon.verb_modifiers:  # German: an article and its noun right before the verb
+    `…, prosecutors charged Maxwell`, `but the royal declined` (English: the word right
+    before the verb, past auxiliaries and adverbs), `Die Kläger werfen Bayer vor` (German:
+    the part opens with an article and its noun right before the verb)."""
+    if not lexicon.verb_modifiers:  # German
         first = part.start
         return (
             first + 2 <= cue.start <= first + 3

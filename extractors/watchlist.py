@@ -139,7 +139,8 @@ class Watchlist:
         if head.lower() not in _ROLE_HEADS:
             return None
         for name in (named, named.removesuffix("s")):  # the linking s: `Regierungs|sprecher`
-            actor = self._whole_name(tokenize(name))
+            words = tokenize(name)
+            actor = self._whole_name(words) if words else None
             if actor is not None:
                 return actor
         return None

@@ -657,6 +657,11 @@ def test_speakers_of_the_issue_in_english(text: str, expected: set, watchlist: W
             "Nordkorea-Soldaten im Ukraine-Krieg",
             {("peskov", "deny")},
         ),
+        (  # a compound of a lone letter names nobody
+            "Ein s-Sprecher sagte, nordkoreanische Soldaten seien in Kursk.",
+            "Nordkorea-Soldaten im Ukraine-Krieg",
+            set(),
+        ),
     ],
 )
 def test_who_speaks_without_being_named_at_the_verb(

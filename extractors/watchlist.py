@@ -42,10 +42,6 @@ class Topic:
     def excluded(self, tokens: list[Token]) -> bool:
         return any_match(self.exclude, tokens, HEADS)
 
-    def core_hit(self, tokens: list[Token]) -> bool:
-        """Whether the tokens name the story's core entity (the first group)."""
-        return any_match(self.match[0], tokens, PARTS)
-
     def core_positions(self, tokens: list[Token]) -> set[int]:
         """The positions of the tokens that name the story's core entity (`North Korean`)."""
         return {

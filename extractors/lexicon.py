@@ -181,6 +181,12 @@ def furniture_lexicon(language: str) -> Lexicon:
     """The lexicon to clean a page with; German and English cues together for others."""
     if language in ("de", "en"):
         return load_lexicon(language)
+    return _mixed_furniture()
+
+
+@cache
+def _mixed_furniture() -> Lexicon:
+    # built once: a Lexicon indexes its cues when it is made
     de, en = load_lexicon("de"), load_lexicon("en")
     return replace(
         de,

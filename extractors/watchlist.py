@@ -96,13 +96,7 @@ class Watchlist:
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            best: tuple[int, Actor] | None = None
-            if not token.quoted:
-                for key in {token.stem, token.lower[:4], token.text}:
-                    for pattern, actor in self._index.get(key, ()):
-                        end = pattern.match_at(tokens, i, WHOLE)
-                        if end is not None and (best is None or end > best[0]):
-                            best = (end, actor)
+            best = None if token.quoted else self._longest_at(tokens, i)
             if best is None:
                 following = tokens[i + 1] if i + 1 < len(tokens) else None
                 compound = None if token.quoted else self._compound(token, following)
@@ -136,18 +130,21 @@ class Watchlist:
             return None
         for name in (named, named.removesuffix("s")):  # the linking s: `Regierungs|sprecher`
             words = tokenize(name)
-            actor = self._whole_name(words) if words else None
-            if actor is not None:
-                return actor
+            best = self._longest_at(words, 0) if words else None
+            if best is not None and best[0] == len(words):  # the name is all of it
+                return best[1]
         return None
 
-    def _whole_name(self, words: list[Token]) -> Actor | None:
-        """The actor that these words name, all of them."""
-        for key in {words[0].stem, words[0].lower[:4], words[0].text}:
+    def _longest_at(self, tokens: list[Token], i: int) -> tuple[int, Actor] | None:
+        """The longest actor's name that starts at token i: where it ends, and whose."""
+        token = tokens[i]
+        best: tuple[int, Actor] | None = None
+        for key in {token.stem, token.lower[:4], token.text}:
             for pattern, actor in self._index.get(key, ()):
-                if pattern.match_at(words, 0, WHOLE) == len(words):
-                    return actor
-        return None
+                end = pattern.match_at(tokens, i, WHOLE)
+                if end is not None and (best is None or end > best[0]):
+                    best = (end, actor)
+        return best
 
 
 # the heads of compounds that name someone speaking for an actor: `Nato-Sprecher`, `EU-Chefin`

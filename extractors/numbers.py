@@ -54,9 +54,9 @@ def _counted(
             break
         if token.lower in lexicon.not_counts:
             return None, False
-        for name, patterns in lexicon.count_nouns.items():
-            if any(p.match_at(tokens, k, WHOLE) is not None for p in patterns):
-                return name, foreign
+        noun = _count_noun(tokens, k, lexicon)
+        if noun is not None:
+            return noun, foreign
         if own is not None and _NATIONALITY.search(token.text) and k not in own:
             foreign = True
     following = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -74,10 +74,18 @@ def _counted(
         token = tokens[k]
         if token.text in _BREAK:
             break
-        for name, patterns in lexicon.count_nouns.items():
-            if any(p.match_at(tokens, k, WHOLE) is not None for p in patterns):
-                return name, False
+        noun = _count_noun(tokens, k, lexicon)
+        if noun is not None:
+            return noun, False
     return None, False
+
+
+def _count_noun(tokens: list[Token], k: int, lexicon: Lexicon) -> str | None:
+    """What the noun at k counts (`Soldaten` -> soldiers), if it is a counted thing."""
+    for name, patterns in lexicon.count_nouns.items():
+        if any(p.match_at(tokens, k, WHOLE) is not None for p in patterns):
+            return name
+    return None
 
 
 def _event(tokens: list[Token], lexicon: Lexicon) -> str | None:
@@ -145,11 +153,7 @@ def _is_date_or_year(tokens: list[Token], i: int, value: int, lexicon: Lexicon) 
         return True
     if text.isdigit() and len(text) == 4 and 1900 <= value <= 2100:
         # "etwa 2000 Soldaten" is a figure, "seit 2000" a year
-        counted = i + 1 < len(tokens) and any(
-            p.match_at(tokens, i + 1, WHOLE) is not None
-            for plist in lexicon.count_nouns.values()
-            for p in plist
-        )
+        counted = i + 1 < len(tokens) and _count_noun(tokens, i + 1, lexicon) is not None
         return _qualifier(tokens, i, lexicon) == "exact" and not counted
     previous = tokens[i - 1].text if i else ""
     return previous in ("(", "/") and following in (")", "/", ".")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from claimwatch.commands import settings_from
@@ -16,6 +19,10 @@ from feeds.config import FeedsConfig
 
 class RunFailed(ClaimwatchError):
     """The monitoring pass ended Failed (every feed failed, or an error stopped it)."""
+
+
+class PrefectUnreachable(ClaimwatchError):
+    """The Prefect API given by PREFECT_API_URL does not answer."""
 
 
 def _settings(args: argparse.Namespace) -> tuple[Settings, FeedsConfig]:
@@ -58,19 +65,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.deployments import deployments
-    from flows.server import start_local_server, stop
+    from flows.deployments import deployments, release_unfinished_runs
+    from flows.server import hold_lock, start_local_server, stop
 
+    # SIGTERM ends the service like Ctrl-C: through the `finally` below, exit code 0.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    home = Path(args.prefect_home)
     server = None
     api = os.environ.get("PREFECT_API_URL")
-    if not api:
+    if api:
+        digest = hashlib.sha256(api.encode()).hexdigest()[:12]
+        lock = hold_lock(home / f"serve-{digest}.lock", f"monitor/claimwatch on {api}")
+    else:
+        lock = hold_lock(home / "serve.lock", f"the Prefect home {home}")
         api = f"http://{args.host}:{args.port}/api"
         print(f"claimwatch: starting a local Prefect server on {api} ...", file=sys.stderr)
-        server = start_local_server(args.host, args.port, Path(args.prefect_home))
+        server = start_local_server(args.host, args.port, home)
         os.environ["PREFECT_API_URL"] = api
     dashboard = api.removesuffix("/api")
     try:
         with temporary_settings(updates={PREFECT_API_URL: api}):
+            _check_api(api)
+            if server is not None:
+                release_unfinished_runs()
             planned = deployments(schedule, **_parameters(settings, args))
             if args.now:
                 for deployment in planned:
@@ -82,8 +99,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 f"dashboard at {dashboard} (Ctrl-C stops)",
                 file=sys.stderr,
             )
-            serve(*planned, print_starting_message=False)
+            # The schedule stays active when the service stops, so a restart continues it.
+            try:
+                serve(*planned, print_starting_message=False, pause_on_shutdown=False)
+            finally:
+                _release(release_unfinished_runs)
     finally:
         if server is not None:
-            stop(server)
+            stop(server, home)
+        lock.close()
+    print("claimwatch: stopped", file=sys.stderr)
     return 0
+
+
+def _release(release: Callable[[], int]) -> None:
+    """Release the unfinished passes when the API still answers; say so when it does not."""
+    import httpx
+
+    try:
+        release()
+    except httpx.HTTPError as exc:
+        print(f"claimwatch: could not mark unfinished passes Crashed: {exc}", file=sys.stderr)
+
+
+def _check_api(api: str) -> None:
+    """One line naming the URL when the Prefect API does not answer."""
+    from flows.server import api_healthy
+
+    if not api_healthy(api):
+        raise PrefectUnreachable(f"the Prefect API at {api} does not answer (PREFECT_API_URL)")

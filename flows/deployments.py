@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 from prefect.deployments.runner import RunnerDeployment
 
 from feeds.config import Schedule
@@ -11,13 +12,37 @@ from flows.monitor import monitor
 
 DEPLOYMENT = "claimwatch"
 
+# One pass at a time: a pass that comes due while the last one still runs is cancelled
+# (CANCEL_NEW), not queued, so a slow pass never piles up runs behind it; the next pass on
+# the schedule picks up whatever the cancelled one would have fetched.
+ONE_AT_A_TIME = ConcurrencyLimitConfig(
+    limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+)
+
+
+def period(schedule: Schedule) -> float:
+    """Seconds between two passes: the interval, or the gap between a cron's next two times."""
+    if not schedule.cron:
+        return schedule.interval or 900.0
+    from prefect.server.schemas.schedules import CronSchedule
+
+    first, second = CronSchedule(cron=schedule.cron).get_dates(n=2)
+    return (second - first).total_seconds()
+
 
 def deployments(
     schedule: Schedule, config_dir: str, topics_file: str | None, actors_file: str | None
 ) -> list[RunnerDeployment]:
     """The monitor on its schedule. The database URL is not a parameter: it comes from the
-    service's environment, so no password is shown in the dashboard."""
-    parameters = {"config_dir": config_dir, "topics_file": topics_file, "actors_file": actors_file}
+    service's environment, so no password is shown in the dashboard. A run that starts
+    more than one period late (the service was down) is skipped, so a restart does not
+    replay the missed passes in a burst."""
+    parameters = {
+        "config_dir": config_dir,
+        "topics_file": topics_file,
+        "actors_file": actors_file,
+        "skip_late_after": period(schedule),
+    }
     timing: dict[str, object] = (
         {"cron": schedule.cron}
         if schedule.cron
@@ -29,6 +54,42 @@ def deployments(
             parameters=parameters,
             description=f"One monitoring pass over {config_dir}/feeds.yaml, {schedule.describe()}.",
             tags=["claimwatch"],
+            concurrency_limit=ONE_AT_A_TIME,
             **timing,  # type: ignore[arg-type]
         )
     ]
+
+
+def release_unfinished_runs() -> int:
+    """Mark the passes of this deployment that are still Pending or Running as Crashed.
+
+    Called when `serve` stops (its runner's processes are gone by then) and when it starts
+    on its own server (a SIGKILLed `serve` left them): a run that never ends would hold the
+    deployment's one concurrency slot until its lease expires, and every scheduled pass
+    until then would be cancelled."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterName,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import Crashed
+
+    unfinished = FlowRunFilter(
+        state=FlowRunFilterState(
+            type=FlowRunFilterStateType(
+                any_=[StateType.PENDING, StateType.RUNNING, StateType.CANCELLING]
+            )
+        )
+    )
+    ours = DeploymentFilter(name=DeploymentFilterName(any_=[DEPLOYMENT]))
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(flow_run_filter=unfinished, deployment_filter=ours)
+        for run in runs:
+            client.set_flow_run_state(
+                run.id, Crashed(message="claimwatch serve stopped during this pass"), force=True
+            )
+    return len(runs)

@@ -3,13 +3,17 @@
 Feeds are fetched at once (a task each), then parsed and stored; the pages due are
 fetched in batches, the next batch while the last one is extracted, so at most two
 batches of pages are in memory. The run ends Failed when every feed failed, and
-Completed, with the failures listed in its artifacts, when only some did.
+Completed with the state name Partial, the failures counted in its message and listed
+in its artifacts, when only some did.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from claimwatch.errors import ClaimwatchError
@@ -38,10 +42,20 @@ class EveryFeedFailed(ClaimwatchError):
     name="monitor", description="Poll the feeds, extract new articles, record claims and changes."
 )
 def monitor(
-    config_dir: str | None = None, topics_file: str | None = None, actors_file: str | None = None
+    config_dir: str | None = None,
+    topics_file: str | None = None,
+    actors_file: str | None = None,
+    skip_late_after: float | None = None,
 ) -> State:
-    """One monitoring pass over DIR/feeds.yaml (the database comes from the environment)."""
+    """One monitoring pass over DIR/feeds.yaml (the database comes from the environment).
+    A run that starts more than `skip_late_after` seconds after its scheduled time ends at
+    once as Completed/Skipped."""
     logger = get_run_logger()
+    late = (datetime.now(UTC) - flow_run.scheduled_start_time).total_seconds()
+    if skip_late_after is not None and late > skip_late_after:
+        message = f"skipped: {late:.0f}s late, more than one period ({skip_late_after:g}s)"
+        logger.warning(message)
+        return Completed(name="Skipped", message=message)
     settings = Settings.load(
         config_dir=config_dir, topics_file=topics_file, actors_file=actors_file
     )
@@ -100,4 +114,9 @@ def monitor(
         reasons = "; ".join(f"{f.name}: {f.error}" for f in failed)
         message = f"every feed failed: {reasons}"
         return Failed(message=message, data=EveryFeedFailed(message))
+    if failed:
+        names = ", ".join(f.name for f in failed)
+        return Completed(
+            name="Partial", message=f"{len(failed)} feeds failed ({names}); {summary}", data=result
+        )
     return Completed(message=summary, data=result)

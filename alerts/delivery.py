@@ -77,6 +77,19 @@ def send(url: str, message: Message, notify_type: str = "info") -> Outcome:
     return Outcome(False, redact("; ".join(issues) or "apprise reported a failure"))
 
 
+def notify_operations(routes: list[Route], message: Message, notify_type: str) -> list[str]:
+    """Send an operational message to every URL of the routes with `operations: true`;
+    the masked reasons of the sends that failed (empty: every one was accepted)."""
+    failures = []
+    for route in routes:
+        if route.operations:
+            for url in route.urls:
+                outcome = send(url, message, notify_type)
+                if not outcome.ok:
+                    failures.append(f"{route.name}: {outcome.reason}")
+    return failures
+
+
 def send_test(
     routes: list[Route], message_for: Callable[[str], Message]
 ) -> list[tuple[Route, str, Outcome]]:

@@ -270,6 +270,22 @@ def render_digest(
     return _message(f"claimwatch digest: {headline}{more}", blocks)
 
 
+def outage_message(feed: str, host: str, failures: int, error: str | None) -> Message:
+    """What the operations routes get when a feed has failed on `failures` passes in a row."""
+    blocks: list[_Block] = [
+        _Line().add(f"Feed {feed} is down", "b").add(f" ({host}): {failures} passes failed."),
+        _Line().add(f"Last error: {error or 'unknown'}"),
+        _Line().add("claimwatch tells you again once when it recovers."),
+    ]
+    return _message(f"claimwatch: feed {feed} is down", blocks)
+
+
+def recovery_message(feed: str, host: str) -> Message:
+    """What the operations routes get when a feed that was reported down is read again."""
+    blocks: list[_Block] = [_Line().add(f"Feed {feed} is back", "b").add(f" ({host}).")]
+    return _message(f"claimwatch: feed {feed} is back", blocks)
+
+
 def probe_message(route: str) -> Message:
     """What `claimwatch alerts test` sends."""
     blocks: list[_Block] = [

@@ -29,7 +29,7 @@ ENV_ROUTE = "env"
 SEVERITIES = ("low", "medium", "high")
 MODES = ("immediate", "digest")
 DIGEST_ONLY = frozenset({"corroboration"})  # low-value kinds that never interrupt anyone
-KEYS = ("name", "urls", "topics", "min_severity", "mode", "schedule", "timezone")
+KEYS = ("name", "urls", "topics", "min_severity", "mode", "schedule", "timezone", "operations")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _UNITS = {"m": 60, "h": 3600, "d": 86400}
@@ -106,6 +106,7 @@ class Route:
     min_severity: str = "low"
     mode: str = "immediate"
     schedule: Schedule | None = None
+    operations: bool = False  # also told when a feed is down for several passes, and back
 
     def wants(self, payload: Mapping[str, Any]) -> bool:
         """Whether an alert (its payload) goes to this route."""
@@ -208,6 +209,9 @@ def _route(item: object, where: str, path: Path, environ: Mapping[str, str]) -> 
             raise ConfigError(f"{where}: {exc}") from exc
     elif "schedule" in item or "timezone" in item:
         raise ConfigError(f"{where}: `schedule` and `timezone` need `mode: digest`")
+    operations = item.get("operations", False)
+    if not isinstance(operations, bool):
+        raise ConfigError(f"{where}: `operations` must be true or false")
     return Route(
         name=name.strip(),
         urls=tuple(urls),
@@ -215,6 +219,7 @@ def _route(item: object, where: str, path: Path, environ: Mapping[str, str]) -> 
         min_severity=min_severity,
         mode=mode,
         schedule=schedule,
+        operations=operations,
     )
 
 

@@ -49,7 +49,7 @@ def _route_status(row: Delivery) -> dict[str, object]:
 def cmd_alerts_list(args: argparse.Namespace) -> int:
     """Alerts with their status and, per route, the delivery outcome (errors masked)."""
     settings = settings_from(args)
-    sessions = open_database(settings.database_url)
+    sessions = open_database(settings.database_url, must_exist=True)
     with transaction(sessions) as session:
         alerts = list_alerts(session, args.status)
         deliveries = deliveries_of(session, [alert.id for alert in alerts])

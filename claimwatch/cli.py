@@ -122,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Run one monitoring pass over DIR/feeds.yaml in-process; print new alerts as JSON lines.",
         "claimwatch run --config ~/claimwatch-config --db sqlite:///var/claimwatch.db",
     )
+    run.add_argument(
+        "--prefect-home",
+        default="var/prefect",
+        metavar="DIR",
+        help="where the temporary Prefect server keeps its data when PREFECT_API_URL is unset",
+    )
     _watch_options(run)
     _db_option(run)
     run.set_defaults(func=_lazy("claimwatch.service:cmd_run"))

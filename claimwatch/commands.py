@@ -46,13 +46,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
     failed = 0
     paths = [Path(p) for p in args.paths]
     for missing in (p for p in paths if not p.exists()):
-        print(f"claimwatch: {missing}: no such file or folder", file=sys.stderr)
+        print(f"claimwatch: error: {missing}: no such file or folder", file=sys.stderr)
         failed += 1
     for path in iter_documents([p for p in paths if p.exists()]):
         try:
             article = load_document(path)
         except DocumentError as exc:
-            print(f"claimwatch: {path}: {exc}", file=sys.stderr)
+            print(f"claimwatch: error: {path}: {exc}", file=sys.stderr)
             failed += 1
             continue
         claims = extract_claims(article, watchlist)
@@ -81,7 +81,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         try:
             article = load_document(entry.path)
         except DocumentError as exc:
-            print(f"claimwatch: {entry.path}: {exc}", file=sys.stderr)
+            print(f"claimwatch: error: {entry.path}: {exc}", file=sys.stderr)
             failed += 1
             continue
         article.url = entry.url or article.url
@@ -103,12 +103,12 @@ def _clip(text: str, width: int) -> str:
 def cmd_timeline(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     topics = {t.id for t in load_topics(settings.topics_file)}
-    sessions = open_database(settings.database_url)
+    sessions = open_database(settings.database_url, must_exist=True)
     with transaction(sessions) as session:
         rows = timeline(session, args.topic)
         if not rows and args.topic not in topics:
             print(
-                f"claimwatch: unknown topic {args.topic!r} (known: {', '.join(sorted(topics))})",
+                f"claimwatch: error: unknown topic {args.topic!r} (known: {', '.join(sorted(topics))})",
                 file=sys.stderr,
             )
             return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -46,9 +47,17 @@ def _parameters(settings: Settings, args: argparse.Namespace) -> dict[str, str |
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings, _feeds = _settings(args)
-    from flows.monitor import monitor  # Prefect is imported only by the commands that need it
+    from flows.server import temporary_server
 
-    state = monitor(**_parameters(settings, args), return_state=True)
+    with contextlib.ExitStack() as stack:
+        api = os.environ.get("PREFECT_API_URL")
+        if not api:
+            api = stack.enter_context(temporary_server(Path(args.prefect_home)))
+            os.environ["PREFECT_API_URL"] = api
+        _check_api(api)
+        from flows.monitor import monitor  # Prefect is imported only by commands that need it
+
+        state = monitor(**_parameters(settings, args), return_state=True)
     if state.is_failed():
         raise RunFailed(f"the pass failed: {state.message}")
     report = state.result()

@@ -41,6 +41,7 @@ class FetchOptions:
     retry_backoff: float = 15 * 60  # first wait before a failed page is tried again
     feed_retries: int = 2  # Prefect retries of a feed fetch on a transient error
     feed_retry_delay: float = 5.0
+    outage_after: int = 3  # failed passes in a row before the operations routes are told
 
 
 @dataclass(frozen=True)

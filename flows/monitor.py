@@ -24,6 +24,7 @@ from feeds.guard import Policy
 from flows import report
 from flows.outcomes import PassReport
 from flows.tasks import (
+    alert_outages,
     deliver_alerts,
     fetch_feed,
     fetch_pages,
@@ -91,6 +92,9 @@ def monitor(
             pages = ingest_pages(fetched, settings.database_url, watchlist, feeds, options)
             result.pages.extend(pages)
 
+    alert_outages(
+        settings.database_url, routes, [f.url for f in config.feeds], options.outage_after
+    )
     titles = {topic.id: topic.title for topic in watchlist.topics}
     delivery = deliver_alerts(settings.database_url, routes, titles)
     create_markdown_artifact(

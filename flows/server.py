@@ -14,11 +14,15 @@ import ctypes
 import errno
 import fcntl
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -175,3 +179,43 @@ def _is_prefect_server(pid: int) -> bool:
 def _signal_group(pid: int, sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, sig)
+
+
+@contextmanager
+def temporary_server(home: Path) -> Iterator[str]:
+    """A Prefect server for one `claimwatch run`, on a free port, its log in a file; its
+    data stays in `home/temporary` for the next run (a run beside it gets a folder of its
+    own, removed afterwards). It dies with the run, however the run dies."""
+    shared = home / "temporary"
+    try:
+        lock = hold_lock(home / "temporary.lock", "the temporary Prefect server")
+        folder, own = shared, False
+    except AlreadyServing:
+        lock = None
+        folder, own = Path(tempfile.mkdtemp(prefix="temporary-", dir=home)), True
+    port = _free_port()
+    process = start_local_server("127.0.0.1", port, folder)
+    try:
+        yield f"http://127.0.0.1:{port}/api"
+    finally:
+        _drain_workers()
+        stop(process, folder)
+        if lock is not None:
+            lock.close()
+        if own:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _drain_workers(timeout: float = 10.0) -> None:
+    """Send the logs and events still queued for the API before its server stops."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=timeout)
+    EventsWorker.drain_all(timeout=timeout)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -10,13 +10,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
+from urllib.parse import urlsplit
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import task_run
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.delivery import deliver_pending
+from alerts.delivery import deliver_pending, notify_operations
+from alerts.message import outage_message, recovery_message
 from alerts.report import DeliveryReport
 from alerts.routes import Route
 from claimwatch.errors import one_line
@@ -37,6 +39,7 @@ from storage.feeds import (
     feed_source,
     mark_page_done,
     mark_page_failed,
+    outages,
     record_entries,
     record_poll,
     validators,
@@ -229,6 +232,42 @@ def _ingest_one(
         claims=claims,
         alerts=result.alerts,
     )
+
+
+@task(cache_policy=NO_CACHE, timeout_seconds=300)
+def alert_outages(database_url: str, routes: list[Route], urls: list[str], after: int) -> int:
+    """Tell the operations routes of each feed down for `after` passes in a row, once per
+    outage, and once more when it is back; a message no route accepted is tried again on
+    the next pass. How many messages were sent."""
+    logger = get_run_logger()
+    if not any(route.operations for route in routes):
+        return 0
+    sent = 0
+    with transaction(sessions_for(database_url)) as session:
+        down, recovered = outages(session, urls, after)
+        for source in down:
+            host = urlsplit(source.url).hostname or "?"
+            message = outage_message(source.name, host, source.failures, source.error)
+            failed = notify_operations(routes, message, "failure")
+            if not failed:
+                source.outage_alerted_at, sent = datetime.now(UTC), sent + 1
+            logger.warning(
+                "feed %s is down for %d passes%s",
+                source.name,
+                source.failures,
+                f"; not told: {'; '.join(failed)}" if failed else "; told",
+            )
+        for source in recovered:
+            host = urlsplit(source.url).hostname or "?"
+            failed = notify_operations(routes, recovery_message(source.name, host), "success")
+            if not failed:
+                source.outage_alerted_at, sent = None, sent + 1
+            logger.info(
+                "feed %s is back%s",
+                source.name,
+                f"; not told: {'; '.join(failed)}" if failed else "; told",
+            )
+    return sent
 
 
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=10, timeout_seconds=900)

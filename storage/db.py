@@ -6,32 +6,40 @@ passed in; nothing here runs at import time.
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from claimwatch.errors import one_line
 from storage.errors import StorageError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30000
+_LOCK_KEY = 0x636C61696D  # "claim": the advisory lock that serialises migrations
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for the URL; for SQLite the folder is created and WAL switched on."""
+def make_engine(url: str, must_exist: bool = False) -> Engine:
+    """An engine for the URL; for SQLite the folder is created (unless `must_exist`: then
+    a missing file is an error, so a read command never creates an empty ledger) and WAL
+    switched on."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StorageError(f"not a database URL: {url!r}") from exc
     if parsed.drivername.startswith("sqlite"):
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(parsed.database)
+            if must_exist and not path.is_file():
+                raise StorageError(f"the database {path} does not exist")
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -54,20 +62,38 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 (DBAPI t
 
 
 def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest migration."""
+    """Create or upgrade the schema to the newest migration, under a lock, so two first
+    runs on one new database do not both create its tables."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
-        with engine.begin() as connection:
+        with _migration_lock(engine), engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
-    except OperationalError as exc:
-        raise StorageError(f"cannot open the database: {exc.orig}") from exc
+    except (OperationalError, InterfaceError) as exc:
+        raise StorageError(f"cannot open the database: {one_line(exc.orig)}") from exc
+    except OSError as exc:
+        raise StorageError(f"cannot open the database: {exc}") from exc
 
 
-def open_database(url: str) -> sessionmaker[Session]:
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """For a SQLite file, an exclusive lock on a file beside it (PostgreSQL locks inside
+    the migration's transaction instead)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with Path(f"{database}.migrate-lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def open_database(url: str, must_exist: bool = False) -> sessionmaker[Session]:
     """Engine, migrated schema and a session factory, for one command or task."""
-    engine = make_engine(url)
+    engine = make_engine(url, must_exist)
     migrate(engine)
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -46,8 +46,18 @@ def record_poll(
     source.checked_at = utcnow()
     source.status = status
     source.error = error
+    source.failures = (source.failures or 0) + 1 if status == "failed" else 0
     if status == "ok":
         source.etag, source.last_modified = etag, last_modified
+
+
+def outages(session: Session, urls: list[str], after: int) -> tuple[list[Source], list[Source]]:
+    """Feeds down for `after` consecutive polls whose outage was not alerted yet, and feeds
+    that recovered after an alerted outage."""
+    sources = list(session.scalars(select(Source).where(Source.url.in_(urls))))
+    down = [s for s in sources if s.failures >= after and s.outage_alerted_at is None]
+    recovered = [s for s in sources if s.failures == 0 and s.outage_alerted_at is not None]
+    return down, recovered
 
 
 def record_entries(session: Session, source: Source, entries: list[FeedEntry]) -> int:

@@ -42,6 +42,9 @@ class Source(Base):
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str | None] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text)
+    # Consecutive failed polls, and when the operations routes were told of the outage.
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    outage_alerted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Page(Base):

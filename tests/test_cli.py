@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from claimwatch.cli import build_parser
+from storage.db import open_database
 from tests.conftest import SEEDS, run_cli
 
 
@@ -107,15 +108,21 @@ def test_other_languages_are_marked_unsupported(tmp_path: Path) -> None:
     [
         (["replay", "no-such-folder"], "corpus folder not found"),
         (["extract", "seeds", "--topics", "missing.yaml"], "topics file not found"),
-        (["timeline", "no-such-topic", "--db", "sqlite:///{tmp}/x.db"], "unknown topic"),
+        (["timeline", "no-such-topic", "--db", "sqlite:///{tmp}/made.db"], "unknown topic"),
+        (["timeline", "nk-troops", "--db", "sqlite:///{tmp}/x.db"], "x.db does not exist"),
+        (["alerts", "list", "--db", "sqlite:////no/such/dir/x.db"], "does not exist"),
+        (["alerts", "list", "--db", "postgresql://u:p@127.0.0.1:9/x"], "cannot open the database"),
         (["replay", "seeds", "--db", "nonsense://"], "database"),
     ],
 )
 def test_errors_are_one_line(args: list[str], message: str, tmp_path: Path) -> None:
+    open_database(f"sqlite:///{tmp_path}/made.db")  # an empty ledger
     result = run_cli(*[a.format(tmp=tmp_path) for a in args])
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
+    assert lines[0].startswith("claimwatch: error:")
+    assert not (tmp_path / "x.db").exists(), "a read command creates no database"
 
 
 def test_malformed_watchlist_is_one_line(tmp_path: Path) -> None:

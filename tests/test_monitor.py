@@ -330,3 +330,48 @@ def test_a_runs_logs_and_artifacts_keep_route_secrets_out(
     assert any("alerts:" in log["message"] and "dead" in log["message"] for log in logs)
     seen = json.dumps([logs, artifacts, run])
     assert password not in seen and token not in seen
+
+
+def test_partial_passes_and_outages_reach_the_operations_route_once(
+    prefect_api: str,
+    site: LocalSite,
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    webhook: WebhookReceiver,
+) -> None:
+    """Issue 13: a pass where one feed failed is Completed/Partial with the count in its
+    message; after `outage_after` failed passes the operations route hears it once, and
+    once more when the feed is back."""
+    import yaml
+
+    config = write_feeds(
+        tmp_path / "config",
+        [
+            {"name": "seeds", "url": site.url("/rss.xml")},
+            {"name": "flaky", "url": site.url("/later.xml")},  # 404 until it is added
+        ],
+        feed_retries=0,
+        outage_after=2,
+    )
+    ops = {"name": "ops", "urls": [f"json://{webhook.url}/ops"], "operations": True, "topics": []}
+    (config / "alerts.yaml").write_text(yaml.safe_dump({"routes": [ops]}), encoding="utf-8")
+
+    first = _pass(config, sqlite_url, monkeypatch)
+    assert first.is_completed() and first.name == "Partial", (first.name, first.message)
+    assert first.message.startswith("1 feeds failed (flaky)")
+    assert webhook.count() == 0, "one failed pass is no outage yet"
+
+    for _ in range(2):  # the second failed pass tells the route; the third says nothing new
+        assert _pass(config, sqlite_url, monkeypatch).name == "Partial"
+    titles = [m["title"] for m in webhook.messages()]
+    assert titles == ["claimwatch: feed flaky is down"], titles
+    assert "2 passes failed" in webhook.messages()[0]["message"]
+
+    site.add_feed("/later.xml", [])
+    back = _pass(config, sqlite_url, monkeypatch)
+    assert back.is_completed() and back.name == "Completed", (back.name, back.message)
+    titles = [m["title"] for m in webhook.messages()]
+    assert titles == ["claimwatch: feed flaky is down", "claimwatch: feed flaky is back"]
+    assert _pass(config, sqlite_url, monkeypatch).name == "Completed"
+    assert webhook.count() == 2

@@ -149,6 +149,16 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(serve)
     serve.set_defaults(func=_lazy("claimwatch.service:cmd_serve"))
 
+    health = _command(
+        sub,
+        "health",
+        "Exit 0 while `serve` serves monitor/claimwatch (for a container healthcheck).",
+        "PREFECT_API_URL=http://127.0.0.1:4200/api claimwatch health",
+    )
+    health.add_argument("--host", default="127.0.0.1", help="local Prefect server host")
+    health.add_argument("--port", type=int, default=4200, help="local Prefect server port")
+    health.set_defaults(func=_lazy("claimwatch.service:cmd_health"))
+
     alerts = _command(
         sub,
         "alerts",

@@ -26,6 +26,10 @@ class PrefectUnreachable(ClaimwatchError):
     """The Prefect API given by PREFECT_API_URL does not answer."""
 
 
+class NotServed(ClaimwatchError):
+    """No runner serves the monitor deployment."""
+
+
 def _settings(args: argparse.Namespace) -> tuple[Settings, FeedsConfig]:
     """Settings and feeds.yaml, checked with alerts.yaml before Prefect starts, so a wrong
     file is one clear error."""
@@ -118,6 +122,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
             stop(server, home)
         lock.close()
     print("claimwatch: stopped", file=sys.stderr)
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """Exit 0 while a runner serves the deployment (Prefect marks it READY while polled)."""
+    import httpx
+
+    api = os.environ.get("PREFECT_API_URL") or f"http://{args.host}:{args.port}/api"
+    try:
+        response = httpx.get(f"{api}/deployments/name/monitor/claimwatch", timeout=5)
+    except httpx.HTTPError as exc:
+        raise PrefectUnreachable(f"the Prefect API at {api} does not answer: {exc}") from exc
+    if response.status_code == 404:
+        raise NotServed(f"monitor/claimwatch is not deployed on {api}")
+    status = response.json().get("status") if response.is_success else response.status_code
+    if status != "READY":
+        raise NotServed(f"monitor/claimwatch is not being served (status {status})")
+    print("claimwatch: monitor/claimwatch is being served", file=sys.stderr)
     return 0
 
 

@@ -22,6 +22,17 @@ def default_config_dir() -> Path:
     raise ConfigError(f"no packaged config found next to {here}")
 
 
+def with_password(url: str, password: str) -> str:
+    """The database URL with the password put in, escaped (any character may be in it)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).set(password=password).render_as_string(hide_password=False)
+    except ArgumentError as exc:
+        raise ConfigError(f"CLAIMWATCH_DATABASE_URL: not a database URL: {exc}") from exc
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the watch lists and the database are; read once at start."""
@@ -74,6 +85,8 @@ class Settings:
         if not url:
             db_file = Path(env.get("CLAIMWATCH_DB_FILE", DEFAULT_DB_FILE))
             url = f"sqlite:///{db_file}"
+        elif env.get("CLAIMWATCH_DATABASE_PASSWORD"):
+            url = with_password(url, env["CLAIMWATCH_DATABASE_PASSWORD"])
         return cls(
             config_dir=cdir,
             topics_file=pick(topics_file, "topics"),

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.engine import make_url
 
+from claimwatch.settings import Settings
 from flows.server import api_healthy
 from tests import receivers
 from tests.conftest import ROOT, run_cli, scratch_database, write_feeds
@@ -109,6 +111,7 @@ def prefect_database() -> Iterator[str]:
 
 
 @pytest.mark.postgres
+@pytest.mark.topology
 def test_serve_topology_without_docker(
     site: LocalSite, postgres_url: str, prefect_database: str, tmp_path: Path
 ) -> None:
@@ -118,10 +121,15 @@ def test_serve_topology_without_docker(
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     base = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMWATCH_", "PREFECT_"))}
-    server_env = {
+    database = make_url(prefect_database)
+    server_env = {  # the parts, as docker-compose.yml gives them: Prefect escapes the password
         **base,
         "PREFECT_HOME": str(tmp_path / "prefect"),
-        "PREFECT_API_DATABASE_CONNECTION_URL": prefect_database,
+        "PREFECT_SERVER_DATABASE_DRIVER": "postgresql+asyncpg",
+        "PREFECT_SERVER_DATABASE_HOST": str(database.host),
+        "PREFECT_SERVER_DATABASE_PORT": str(database.port),
+        "PREFECT_SERVER_DATABASE_USER": str(database.username),
+        "PREFECT_SERVER_DATABASE_NAME": str(database.database),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }
     service_env = {
@@ -163,6 +171,15 @@ def test_serve_topology_without_docker(
                 assert {a["key"] for a in artifacts} >= {"claimwatch-pass", "claimwatch-feeds"}
                 markdown = next(a for a in artifacts if a["key"] == "claimwatch-pass")["data"]
                 assert "now confirms" in markdown
+                health = subprocess.run(
+                    [sys.executable, "-m", "claimwatch.cli", "health"],
+                    cwd=ROOT,
+                    env=service_env,
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                )
+                assert health.returncode == 0, health.stderr
         finally:
             for process in (service, server):
                 if process is not None:
@@ -171,6 +188,18 @@ def test_serve_topology_without_docker(
                         process.wait(timeout=30)
                     except subprocess.TimeoutExpired:
                         process.kill()
+
+
+def test_the_database_password_is_escaped_into_the_url() -> None:
+    password = "p@ss:/w#rd %"
+    settings = Settings.load(
+        environ={
+            "CLAIMWATCH_DATABASE_URL": "postgresql://claimwatch@postgres:5432/claimwatch",
+            "CLAIMWATCH_DATABASE_PASSWORD": password,
+        }
+    )
+    url = make_url(settings.database_url)
+    assert url.password == password and url.host == "postgres" and url.database == "claimwatch"
 
 
 def _deployment(client: httpx.Client, flow: str, name: str) -> dict | None:

@@ -22,7 +22,8 @@ lint: venv-dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 
-# Lint, then the whole suite against SQLite and a real PostgreSQL server
-# (installed from Debian's packages and started on 127.0.0.1 when absent).
+# Lint, then the whole suite against SQLite and a real PostgreSQL server (installed from
+# Debian's packages when absent, started on a free port of 127.0.0.1 for this run and
+# stopped after it). `make test PYTEST_ARGS='-m "not topology"'` skips the slowest tests.
 test: lint
-	@eval "$$(scripts/postgres.sh)" && .venv/bin/python -m pytest -q $(PYTEST_ARGS)
+	@scripts/test.sh $(PYTEST_ARGS)

@@ -28,7 +28,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.delivery import deliver_pending
+from alerts.delivery import ALERT_HEADER, deliver_pending, digest_key
 from alerts.message import render_alert
 from alerts.routes import Route, Schedule, load_routes
 from claimwatch.errors import ConfigError
@@ -104,6 +104,13 @@ def test_seeds_reach_mail_and_webhook_once_each(
     alerts = alert_refs(database_url)
     assert report.ok and report.counts["delivered"] == len(alerts) > 10
     assert email_refs(smtp_server) == Counter(list(alerts)) == hook_refs(webhook)
+    # the alert's key rides along as a header, for receivers that drop duplicates
+    for mail in smtp_server.messages:
+        (ref,) = REF.findall(SmtpReceiver.text(mail))
+        assert mail.get_all(ALERT_HEADER) == [alerts[ref]["key"]]
+    for post in webhook.posts:
+        (ref,) = REF.findall(post.body["message"])
+        assert post.headers[ALERT_HEADER] == alerts[ref]["key"]
 
     confirms = [m for m in smtp_server.messages if m["subject"].startswith("Russia now confirms")]
     assert confirms, smtp_server.subjects()
@@ -231,6 +238,11 @@ def test_digest_and_filters(
     (message,) = webhook.messages()
     assert message["title"].startswith("claimwatch digest: ")
     assert hook_refs(webhook) == Counter(list(alerts))
+    keys = [payload["key"] for payload in alerts.values()]
+    assert webhook.posts[0].headers[ALERT_HEADER] == digest_key(keys) == digest_key(keys[::-1])
+    for mail in smtp_server.messages:
+        (ref,) = REF.findall(SmtpReceiver.text(mail))
+        assert mail[ALERT_HEADER] == alerts[ref]["key"]
     body = message["message"]
     assert body.startswith("== North Korean troops") or body.startswith("== nk-troops")
     severities = re.findall(r"^\[(low|medium|high)\]", body, re.MULTILINE)

@@ -7,6 +7,11 @@ the outcome is committed right after each send, so a SIGKILL loses at most the s
 flight. A send counts only if apprise returns True *and* logs no warning or error.
 Failures back off exponentially and give up after `max_attempts`. A URL that failed is
 not tried again in the same pass, so a dead server never holds up the others.
+
+Each message carries a stable key a receiver can drop duplicates by: the alert's key
+(a digest's: `digest:` and the sha256 of its alerts' keys) in an `X-Claimwatch-Alert`
+header for webhooks and e-mail (apprise's `+Header=value` URL parameter), and as
+`ref <12 hex>` in the text for every channel.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import apprise
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.message import Message, render_alert, render_digest
 from alerts.report import DeliveryReport, RouteReport
 from alerts.routes import Route, severity_rank
-from alerts.secrets import apprise_logs, asset, mask, problems, redact
+from alerts.secrets import WEBHOOK_SCHEMES, apprise_logs, asset, mask, problems, redact
 from storage import outbox
 from storage.db import transaction
 from storage.models import Alert, Delivery
@@ -37,6 +43,9 @@ BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=1)
 LEASE = timedelta(minutes=10)
 _ACTIVE: set[str] = set()  # lease owners of the passes running in this process
+ALERT_HEADER = "X-Claimwatch-Alert"
+# apprise services that send custom headers given as `+Name=value` in their URL
+HEADER_SCHEMES = WEBHOOK_SCHEMES | {"mailto", "mailtos"}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -57,12 +66,28 @@ class Outcome:
     reason: str = ""
 
 
-def send(url: str, message: Message, notify_type: str = "info") -> Outcome:
-    """Send one message to one apprise URL, in the format that service takes."""
+def with_key(url: str, key: str | None) -> str:
+    """The URL with the alert's key as the `X-Claimwatch-Alert` header, where the service
+    sends custom headers (webhooks, e-mail); other URLs unchanged."""
+    scheme = url.partition("://")[0].lower()
+    if not key or scheme not in HEADER_SCHEMES:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}+{ALERT_HEADER}={quote(key, safe=':')}"
+
+
+def digest_key(keys: list[str]) -> str:
+    """A digest's key: the same alerts make the same key, in any order."""
+    return "digest:" + hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()
+
+
+def send(url: str, message: Message, notify_type: str = "info", key: str | None = None) -> Outcome:
+    """Send one message to one apprise URL, in the format that service takes, with the
+    alert's key as a header where the service allows one."""
     masked = mask(url)  # registers the URL's secrets before apprise logs anything about it
     notifier = apprise.Apprise(asset=asset())
     with apprise_logs() as records:
-        if not notifier.add(url):
+        if not notifier.add(with_key(url, key)):
             return Outcome(False, f"not a valid apprise URL: {masked}")
         notify_format = notifier[0].notify_format
         fmt = str(getattr(notify_format, "value", notify_format))
@@ -174,10 +199,12 @@ class _Pass:
             item = batch[0]
             evidence = self.evidence(item.alert)
             message = render_alert(item.alert.payload, evidence, self.titles, item.alert.id)
+            key = str(item.alert.payload["key"])
         else:
             items = [(c.alert.id, c.alert.payload, self.evidence(c.alert)) for c in batch]
             message = render_digest(items, self.titles)
-        outcome = send(url, message, _notify_type([c.alert.payload for c in batch]))
+            key = digest_key([str(c.alert.payload["key"]) for c in batch])
+        outcome = send(url, message, _notify_type([c.alert.payload for c in batch]), key)
         if not outcome.ok:
             self.down.add(fp)
             for item in batch:

@@ -6,6 +6,11 @@
 - Every URL seen is registered: the parts of it its masked form does not show are its
   secrets. A log-record factory (installed on first use) replaces them with `****` in
   every record of the process, whoever logs it (apprise, urllib3, claimwatch).
+- A filter on apprise's own logger (`guard_apprise_logger`, installed with the first
+  `asset()` and again by every `apprise_logs()`) masks each apprise record before any
+  handler sees it: the registered secrets, and while apprise reads a URL (`reading`) every
+  part of that URL that may be secret, since its secrets are registered only once apprise
+  has read it ("The SpugPush token (…) is invalid" names the token).
 - `apprise_logs()` holds apprise's records of one call off the root logger: they say why
   a send failed; they are replayed afterwards at DEBUG, redacted.
 """
@@ -18,6 +23,7 @@ import threading
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
@@ -42,11 +48,15 @@ _ORDERED: tuple[str, ...] = ()  # the secrets, longest first
 _SECRETS_LOCK = threading.Lock()  # held briefly; taken by every log record's redaction
 _APPRISE_LOCK = threading.RLock()  # held while apprise's logger is redirected
 _factory_installed = False
+# The parts of the URL apprise is reading now (in this thread or task), as one pattern.
+_READING: ContextVar[re.Pattern[str] | None] = ContextVar("claimwatch_reading", default=None)
 
 
 @lru_cache(maxsize=1)
 def asset() -> apprise.AppriseAsset:
-    """claimwatch's apprise identity; nothing persisted to disk."""
+    """claimwatch's apprise identity; nothing persisted to disk. Every use of apprise
+    passes it, so apprise's logger is guarded before apprise first logs."""
+    guard_apprise_logger()
     return apprise.AppriseAsset(
         app_id="claimwatch",
         app_desc="claimwatch news monitor",
@@ -94,7 +104,7 @@ def _tidy(masked: str) -> str:
 @lru_cache(maxsize=512)
 def mask(url: str) -> str:
     """The URL as it may be shown anywhere: tokens and passwords masked."""
-    with apprise_logs(replay=False):
+    with apprise_logs(replay=False), reading(url):
         plugin = apprise.Apprise.instantiate(url, asset=asset())
     masked = _tidy(plugin.url(privacy=True)) if plugin is not None else _fallback(url)
     register(url, masked)
@@ -138,17 +148,50 @@ def redact(text: str) -> str:
     return text
 
 
-def _scrub(record: logging.LogRecord) -> None:
+def _scrub(record: logging.LogRecord, reading: re.Pattern[str] | None = None) -> None:
+    """Mask the record's message (and traceback): registered secrets, and `reading`."""
+
+    def clean(text: str) -> str:
+        return redact(reading.sub(MASK, text) if reading else text)
+
     try:
         message = record.getMessage()
     except (TypeError, ValueError, KeyError):
         return
-    clean = redact(message)
-    if clean != message:
-        record.msg, record.args = clean, None
+    cleaned = clean(message)
+    if cleaned != message:
+        record.msg, record.args = cleaned, None
     if record.exc_info and record.exc_info[0] is not None:
         text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
-        record.exc_text = redact(text)
+        record.exc_text = clean(text)
+
+
+class MaskAppriseRecords(logging.Filter):
+    """Masks secrets in each record of apprise's logger before any handler sees it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        _scrub(record, _READING.get())
+        return True
+
+
+def guard_apprise_logger() -> None:
+    """Put the masking filter on apprise's logger, once (apprise logs on that one logger)."""
+    logger = logging.getLogger("apprise")
+    if not any(isinstance(f, MaskAppriseRecords) for f in logger.filters):
+        logger.addFilter(MaskAppriseRecords())
+
+
+@contextmanager
+def reading(url: str) -> Iterator[None]:
+    """While apprise reads the URL, its records mask every part of it that may be secret
+    (in any letter case: some plugins lower-case what they quote)."""
+    parts = sorted(_candidates(url) | {url}, key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, filter(None, parts))), re.IGNORECASE)
+    token = _READING.set(pattern)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
 
 
 def _install_factory() -> None:
@@ -183,6 +226,7 @@ def apprise_logs(replay: bool = True) -> Iterator[list[logging.LogRecord]]:
     """Hold apprise's log records during the block (warnings at least), off the root
     logger; replay them at DEBUG on this module's logger afterwards (redacted)."""
     records: list[logging.LogRecord] = []
+    guard_apprise_logger()
     logger = logging.getLogger("apprise")
     handler = _Collect(records)
     with _APPRISE_LOCK:
@@ -214,7 +258,7 @@ def problems(records: list[logging.LogRecord]) -> list[str]:
 
 def check_url(url: str, where: str) -> None:
     """ConfigError (one line: where, masked URL, apprise's reason) unless apprise reads it."""
-    with apprise_logs(replay=False) as records:
+    with apprise_logs(replay=False) as records, reading(url):
         plugin = apprise.Apprise.instantiate(url, asset=asset())
     if plugin is None:
         reasons = problems(records)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from alerts.changes import Change, Entry
 from extractors.article import Article as ArticleDoc
 from extractors.claims import Claim as ClaimDoc
+from storage.bounds import clean, clean_text, fit, fit_key
 from storage.models import Alert, Article, Claim, Source
 from storage.models import Change as ChangeRow
 
@@ -23,20 +24,24 @@ def content_hash(text: str) -> str:
 
 
 def article_key(doc: ArticleDoc) -> str:
-    """An article's identity: its URL when known, else a hash of its text."""
-    return doc.url or f"sha256:{content_hash(doc.text)}"
+    """An article's identity: its URL when known, else a hash of its text (fitted to the column)."""
+    key = fit_key(Article.key, doc.url or f"sha256:{content_hash(doc.text)}")
+    assert key is not None
+    return key
 
 
 def get_or_create_source(session: Session, kind: str, name: str, url: str) -> Source:
+    url = fit_key(Source.url, url) or ""
     source = session.scalars(select(Source).where(Source.url == url)).first()
     if source is None:
-        source = Source(kind=kind, name=name, url=url)
+        source = Source(kind=kind, name=fit(Source.name, name), url=url)
         session.add(source)
         session.flush()
     return source
 
 
 def find_article(session: Session, key: str) -> Article | None:
+    key = fit_key(Article.key, key) or ""
     return session.scalars(select(Article).where(Article.key == key)).first()
 
 
@@ -54,15 +59,15 @@ def store_article(
 
     A syndicated copy names its story's first article and keeps no claims of its own."""
     row = Article(
-        key=key,
+        key=fit_key(Article.key, key),
         source_id=source.id if source else None,
-        url=doc.url,
-        path=doc.path,
-        title=doc.title,
-        outlet=doc.outlet,
-        language=doc.language,
+        url=fit_key(Article.url, doc.url),
+        path=fit_key(Article.path, doc.path),
+        title=clean(doc.title),
+        outlet=fit(Article.outlet, doc.outlet),
+        language=fit(Article.language, doc.language),
         published=published,
-        text=doc.text,
+        text=clean_text(doc.text),
         content_hash=content_hash(doc.text),
         signature=signature,
         story_id=story.id if story else None,
@@ -75,14 +80,14 @@ def store_article(
         Claim(
             article_id=row.id,
             position=c.position,
-            topic=c.topic,
-            actor=c.actor,
-            actor_text=c.actor_text,
-            group=c.group,
-            stance=c.stance,
+            topic=fit_key(Claim.topic, c.topic),
+            actor=fit_key(Claim.actor, c.actor),
+            actor_text=fit(Claim.actor_text, c.actor_text),
+            group=fit_key(Claim.group, c.group),
+            stance=fit(Claim.stance, c.stance),
             numbers=c.numbers,
             has_numbers=bool(c.numbers),
-            quote=c.quote,
+            quote=clean_text(c.quote),
             published=published,
         )
         for c in claims
@@ -170,9 +175,9 @@ def record_changes(
         row = ChangeRow(
             key=change.key,
             kind=change.kind,
-            topic=change.topic,
+            topic=fit_key(ChangeRow.topic, change.topic),
             scope=change.scope,
-            subject=change.subject,
+            subject=fit_key(ChangeRow.subject, change.subject),
             severity=change.severity,
             before_claim_id=change.before.claim_id if change.before else None,
             after_claim_id=change.after.claim_id,

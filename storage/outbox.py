@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.bounds import clean_text
 from storage.models import Alert, Article, Claim, Delivery
 from storage.models import Change as ChangeRow
 
@@ -180,7 +181,7 @@ def record_failure(
     row = session.get(Delivery, delivery_id)
     assert row is not None
     row.attempts += 1
-    row.error = error
+    row.error = clean_text(error)
     row.lease_owner = row.lease_until = None
     if row.attempts >= max_attempts:
         row.status, row.next_attempt_at = "failed", None

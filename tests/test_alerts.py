@@ -8,6 +8,7 @@ and PostgreSQL. Nothing of claimwatch is mocked.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import logging
 import os
@@ -27,7 +28,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.delivery import deliver_pending
+from alerts.delivery import ALERT_HEADER, deliver_pending, digest_key
 from alerts.message import render_alert
 from alerts.routes import Route, Schedule, load_routes
 from claimwatch.errors import ConfigError
@@ -103,6 +104,13 @@ def test_seeds_reach_mail_and_webhook_once_each(
     alerts = alert_refs(database_url)
     assert report.ok and report.counts["delivered"] == len(alerts) > 10
     assert email_refs(smtp_server) == Counter(list(alerts)) == hook_refs(webhook)
+    # the alert's key rides along as a header, for receivers that drop duplicates
+    for mail in smtp_server.messages:
+        (ref,) = REF.findall(SmtpReceiver.text(mail))
+        assert mail.get_all(ALERT_HEADER) == [alerts[ref]["key"]]
+    for post in webhook.posts:
+        (ref,) = REF.findall(post.body["message"])
+        assert post.headers[ALERT_HEADER] == alerts[ref]["key"]
 
     confirms = [m for m in smtp_server.messages if m["subject"].startswith("Russia now confirms")]
     assert confirms, smtp_server.subjects()
@@ -230,6 +238,11 @@ def test_digest_and_filters(
     (message,) = webhook.messages()
     assert message["title"].startswith("claimwatch digest: ")
     assert hook_refs(webhook) == Counter(list(alerts))
+    keys = [payload["key"] for payload in alerts.values()]
+    assert webhook.posts[0].headers[ALERT_HEADER] == digest_key(keys) == digest_key(keys[::-1])
+    for mail in smtp_server.messages:
+        (ref,) = REF.findall(SmtpReceiver.text(mail))
+        assert mail[ALERT_HEADER] == alerts[ref]["key"]
     body = message["message"]
     assert body.startswith("== North Korean troops") or body.startswith("== nk-troops")
     severities = re.findall(r"^\[(low|medium|high)\]", body, re.MULTILINE)
@@ -435,6 +448,11 @@ def test_alerts_test_reports_every_url(
         ([{"name": "team-chat", "urls": ["tgram://SECRETxTOKEN123456/"]}], {}, "'team-chat'"),
         ([{"name": "pager", "urls": "unknownscheme://SECRETxTOKEN123456@host"}], {}, "'pager'"),
         ([], {"CLAIMWATCH_ALERT_URLS": "json://x SECRETxTOKEN123456://y"}, "'env'"),
+        # apprise's own warning quotes the token ("An invalid Stackfield webhook token (…)")
+        ([{"name": "desk", "urls": "stackfield://SECRETxTOKEN123456"}], {}, "'desk'"),
+        ([{"name": "desk", "urls": "spugpush://SECRETxTOKEN123456"}], {}, "'desk'"),
+        ([{"name": "logs", "urls": "syslog://SECRETxTOKEN123456"}], {}, "'logs'"),  # lower-cased
+        ([], {"CLAIMWATCH_ALERT_URLS": "trigv://SECRETxTOKEN123456"}, "'env'"),
     ],
 )
 def test_an_invalid_url_stops_the_start_naming_its_route(
@@ -446,9 +464,28 @@ def test_an_invalid_url_stops_the_start_naming_its_route(
         assert result.returncode == 1
         (line,) = result.stderr.splitlines()
         assert line.startswith("claimwatch: error: ") and named in line
-        assert "not a valid apprise URL" in line and "SECRETxTOKEN" not in line
+        assert "not a valid apprise URL" in line
+        assert "secretxtoken" not in (result.stdout + result.stderr).lower()
         assert ("alerts.yaml" in line) == bool(routes)
         assert result.stdout == ""
+
+
+def test_apprise_records_are_masked_before_any_handler_sees_them(tmp_path: Path) -> None:
+    """A handler put straight on apprise's logger (as PREFECT_LOGGING_EXTRA_LOGGERS does)
+    gets apprise's warning about a rejected URL with its token masked."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    apprise_logger = logging.getLogger("apprise")
+    apprise_logger.addHandler(handler)
+    token = "SECRETxFILTER98765"
+    config = write_routes(tmp_path / "config", [{"name": "desk", "urls": f"stackfield://{token}"}])
+    try:
+        with pytest.raises(ConfigError, match="not a valid apprise URL") as caught:
+            load_routes(config, ROOT / "config", {})
+    finally:
+        apprise_logger.removeHandler(handler)
+    assert "Stackfield webhook token (****)" in stream.getvalue()
+    assert token not in stream.getvalue() and token not in str(caught.value)
 
 
 @pytest.mark.parametrize(

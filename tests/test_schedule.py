@@ -128,3 +128,32 @@ def test_scheduled_passes_run_and_the_service_stops_and_restarts_cleanly(
     finally:
         if restarted.poll() is None:
             os.killpg(restarted.pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("command", ["serve", "run"])
+def test_sigkill_leaves_no_prefect_server_behind(
+    command: str, site: LocalSite, tmp_path: Path
+) -> None:
+    """The Prefect server that `serve` or `run` starts dies with it, even on SIGKILL."""
+    config = _config(site, tmp_path / "config")
+    home = tmp_path / "prefect"
+    pid_file = home / ("server.pid" if command == "serve" else "temporary/server.pid")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMWATCH_", "PREFECT_"))}
+    args = [sys.executable, "-m", "claimwatch.cli", command, "--config", str(config)]
+    args += ["--prefect-home", str(home), "--db", f"sqlite:///{tmp_path / 'cw.db'}"]
+    if command == "serve":
+        args += ["--port", str(free_port())]
+    with (tmp_path / "out.log").open("wb") as out:
+        process = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True
+        )
+    try:
+        assert wait_for(pid_file.exists, timeout=120), (tmp_path / "out.log").read_text()
+        server_pid = int(pid_file.read_text())
+        assert _alive(server_pid)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        assert wait_for(lambda: not _alive(server_pid), timeout=20), "the server died with it"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)

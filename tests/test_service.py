@@ -249,3 +249,24 @@ def test_run_delivers_the_story_to_mail_and_webhook_once(
     assert second.returncode == 0, second.stderr[-2000:]
     assert second.stdout == ""
     assert len(smtp_server.messages) == raised == webhook.count()
+
+
+@pytest.mark.parametrize("command", ["run", "serve"])
+def test_an_unreachable_prefect_api_is_one_line_naming_it(command: str, tmp_path: Path) -> None:
+    config = write_feeds(tmp_path / "config", [{"name": "x", "url": "http://127.0.0.1:9/f.xml"}])
+    api = f"http://127.0.0.1:{free_port()}/api"
+    done = run_cli(
+        command,
+        "--config",
+        str(config),
+        "--prefect-home",
+        str(tmp_path / "prefect"),
+        "--db",
+        f"sqlite:///{tmp_path / 'x.db'}",
+        env={"PREFECT_API_URL": api},
+    )
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert lines == [
+        f"claimwatch: error: the Prefect API at {api} does not answer (PREFECT_API_URL)"
+    ]

@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -81,8 +82,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from flows.deployments import deployments, release_unfinished_runs
     from flows.server import hold_lock, start_local_server, stop
 
-    # SIGTERM ends the service like Ctrl-C: through the `finally` below, exit code 0.
+    # Ctrl-C stops the service even when started with SIGINT ignored (as `cmd &` does in a
+    # script); SIGTERM ends it the same way: through the `finally` below, exit code 0.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Prefect's runner, on SIGTERM, leaves a coroutine unawaited; its warning is noise here.
+    warnings.filterwarnings("ignore", message="coroutine 'Runner.astop' was never awaited")
     home = Path(args.prefect_home)
     server = None
     api = os.environ.get("PREFECT_API_URL")
@@ -121,7 +126,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if server is not None:
             stop(server, home)
         lock.close()
-    print("claimwatch: stopped", file=sys.stderr)
+        print("claimwatch: stopped", file=sys.stderr)
     return 0
 
 

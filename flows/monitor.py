@@ -9,6 +9,7 @@ in its artifacts, when only some did.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger
@@ -37,6 +38,17 @@ from flows.tasks import (
 
 class EveryFeedFailed(ClaimwatchError):
     """No feed of the pass could be read: the run ends Failed."""
+
+
+class _NoTraceback(logging.Filter):
+    """Prefect logs the exception of a failed deployed run with its traceback. A pass that
+    failed because every feed did has said why, a line per feed: its line is enough."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], EveryFeedFailed):
+            record.msg = f"{record.msg}: {record.exc_info[1]}"
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 @flow(
@@ -117,6 +129,9 @@ def monitor(
     if failed and len(failed) == len(result.feeds):
         reasons = "; ".join(f"{f.name}: {f.error}" for f in failed)
         message = f"every feed failed: {reasons}"
+        flow_runs = logging.getLogger("prefect.flow_runs")
+        if not any(isinstance(f, _NoTraceback) for f in flow_runs.filters):
+            flow_runs.addFilter(_NoTraceback())
         return Failed(message=message, data=EveryFeedFailed(message))
     if failed:
         names = ", ".join(f.name for f in failed)

@@ -24,7 +24,14 @@ from extractors.language import SUPPORTED
 from extractors.lexicon import Lexicon, furniture_lexicon, load_lexicon
 from extractors.numbers import find_numbers
 from extractors.sentences import quoted_spans, split_sentences
-from extractors.speakers import Recent, Speaker, own_subject, resolve, trailing_attribution
+from extractors.speakers import (
+    Recent,
+    Speaker,
+    cited_sources,
+    own_subject,
+    resolve,
+    trailing_attribution,
+)
 from extractors.tokens import HEADS, WHOLE, Token, any_match, tokenize
 from extractors.watchlist import Actor, Mention, Topic, Watchlist
 
@@ -205,9 +212,10 @@ def _voices(
     stance inside a quotation is the speaker's, whom the verb outside names."""
     stated = [c for c in cues if not c.quoted and c.stance != REPORTING]
     if len(stated) > 1:
+        sources = cited_sources(tokens, lexicon)  # once for the sentence, not once per cue
         best: dict[str, tuple[Speaker, str]] = {}
         for cue in stated:
-            for speaker in resolve(tokens, sentence, mentions, cue, lexicon, recent):
+            for speaker in resolve(tokens, sentence, mentions, cue, lexicon, recent, sources):
                 held = best.get(speaker.actor.id)
                 if held is None or PRIORITY.index(cue.stance) < PRIORITY.index(held[1]):
                     best[speaker.actor.id] = (speaker, cue.stance)

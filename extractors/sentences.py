@@ -84,17 +84,19 @@ def split_sentences(block: str) -> list[str]:
 def _bounded(sentence: str) -> list[str]:
     """The sentence itself, or pieces of at most MAX_SENTENCE characters cut after the
     last clause break (else the last space) that keeps a piece within the limit."""
+    if len(sentence) <= MAX_SENTENCE:
+        return [sentence]
     pieces = []
-    rest = sentence
-    while len(rest) > MAX_SENTENCE:
-        cut = max(rest.rfind(mark, 0, MAX_SENTENCE) for mark in _CLAUSE_BREAKS)
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, MAX_SENTENCE)
-        cut = cut + 1 if cut > 0 else MAX_SENTENCE
-        pieces.append(rest[:cut].strip())
-        rest = rest[cut:].strip()
-    if rest:
-        pieces.append(rest)
+    start = 0
+    while len(sentence) - start > MAX_SENTENCE:  # offsets, not copies of the rest
+        limit = start + MAX_SENTENCE
+        cut = max(sentence.rfind(mark, start, limit) for mark in _CLAUSE_BREAKS)
+        if cut <= start:
+            cut = sentence.rfind(" ", start, limit)
+        cut = cut + 1 if cut > start else limit
+        pieces.append(sentence[start:cut].strip())
+        start = cut
+    pieces.append(sentence[start:].strip())
     return [piece for piece in pieces if piece]
 
 

@@ -37,6 +37,9 @@ class FetchOptions:
     concurrency: int = 8  # pages fetched at once, over all hosts
     batch_size: int = 25  # pages per Prefect task
     max_pages: int = 500  # pages per pass; the rest wait for the next
+    max_entries: int = 500  # new entries recorded per feed and pass, newest first
+    max_text: int = 200_000  # characters of extracted text per page; the rest is cut off
+    claim_budget: float = 30.0  # seconds of reading claims per page
     max_attempts: int = 5  # a failing page is given up after this many tries
     retry_backoff: float = 15 * 60  # first wait before a failed page is tried again
     feed_retries: int = 2  # Prefect retries of a feed fetch on a transient error

@@ -8,9 +8,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from feeds.parse import FeedEntry
+from feeds.parse import FeedEntry, newest_first
 from storage.ledger import get_or_create_source
 from storage.models import Entry, Page, Source, utcnow
+
+_KEYS_PER_QUERY = 500
+_MAX_ETAG, _MAX_MODIFIED = 500, 100  # the lengths of Source's columns
 
 
 @dataclass(frozen=True)
@@ -45,23 +48,35 @@ def record_poll(
     """The outcome of polling a feed; validators are kept unless a new response gave some."""
     source.checked_at = utcnow()
     source.status = status
-    source.error = error
-    if status == "ok":
-        source.etag, source.last_modified = etag, last_modified
+    source.error = safe_text(error) if error else None
+    if status == "ok":  # a validator too long for its column is not kept: no conditional GET
+        source.etag = etag if etag and len(etag) <= _MAX_ETAG else None
+        source.last_modified = (
+            last_modified if last_modified and len(last_modified) <= _MAX_MODIFIED else None
+        )
 
 
-def record_entries(session: Session, source: Source, entries: list[FeedEntry]) -> int:
-    """Store the entries not seen before and queue their pages; return how many were new."""
-    keys = [e.key for e in entries]
-    known = set(
-        session.scalars(select(Entry.key).where(Entry.source_id == source.id, Entry.key.in_(keys)))
-    )
-    new = 0
+@dataclass(frozen=True)
+class Recorded:
+    """What `record_entries` did: entries stored now, and new ones left for later passes."""
+
+    new: int
+    deferred: int = 0
+
+
+def record_entries(
+    session: Session, source: Source, entries: list[FeedEntry], limit: int | None = None
+) -> Recorded:
+    """Store the entries not seen before and queue their pages: at most `limit`, the
+    newest first. The new ones beyond it are left for the next passes (while the feed
+    still lists them), so older unknown entries are reached a pass later."""
+    known = _known_keys(session, source, [e.key for e in entries])
+    unknown: dict[str, FeedEntry] = {}
     for entry in entries:
-        if entry.key in known:
-            continue
-        known.add(entry.key)
-        new += 1
+        if entry.key not in known:
+            unknown.setdefault(entry.key, entry)
+    chosen = newest_first(list(unknown.values()))[:limit]
+    for entry in chosen:
         page = _page_for(session, source, entry) if entry.link else None
         session.add(
             Entry(
@@ -74,7 +89,25 @@ def record_entries(session: Session, source: Source, entries: list[FeedEntry]) -
             )
         )
     session.flush()
-    return new
+    return Recorded(new=len(chosen), deferred=len(unknown) - len(chosen))
+
+
+def _known_keys(session: Session, source: Source, keys: list[str]) -> set[str]:
+    """Which keys the source has stored, asked in chunks (a database caps bound values)."""
+    known: set[str] = set()
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        chunk = keys[start : start + _KEYS_PER_QUERY]
+        known.update(
+            session.scalars(
+                select(Entry.key).where(Entry.source_id == source.id, Entry.key.in_(chunk))
+            )
+        )
+    return known
+
+
+def safe_text(text: str) -> str:
+    """Text a database accepts: PostgreSQL refuses NUL characters in text."""
+    return text.replace("\x00", "\\x00")
 
 
 def _page_for(session: Session, source: Source, entry: FeedEntry) -> Page:
@@ -106,10 +139,14 @@ def due_pages(session: Session, now: datetime, limit: int) -> list[DuePage]:
     ]
 
 
-def mark_page_done(session: Session, page_id: int, article_id: int) -> None:
+def mark_page_done(
+    session: Session, page_id: int, article_id: int, note: str | None = None
+) -> None:
+    """The page is stored; `note` says what was cut short (its text, its claims), if anything."""
     page = session.get(Page, page_id)
     assert page is not None
-    page.status, page.error, page.article_id = "done", None, article_id
+    page.status, page.article_id = "done", article_id
+    page.error = safe_text(note)[:2000] if note else None
     page.attempts += 1
     page.fetched_at = utcnow()
     page.next_attempt_at = None
@@ -122,7 +159,7 @@ def mark_page_failed(
     page = session.get(Page, page_id)
     assert page is not None
     page.attempts += 1
-    page.error = reason[:2000]
+    page.error = safe_text(reason)[:2000]
     page.fetched_at = utcnow()
     if page.attempts >= max_attempts:
         page.status, page.next_attempt_at = "gave_up", None

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from claimwatch.errors import ConfigError, one_line
+from feeds.identity import BadLink, checked_link
 
 DEFAULT_INTERVAL = 15 * 60
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
@@ -140,11 +141,7 @@ def _feeds(items: object, path: Path) -> list[FeedSpec]:
         unknown = set(item) - {"name", "url", "language", "allow_private"}
         if unknown:
             raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
-        url = item.get("url")
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-            raise ConfigError(f"{where}.url: an http(s) URL is required, got {url!r}")
-        if not urlsplit(url).hostname:
-            raise ConfigError(f"{where}.url: no host in {url!r}")
+        url = _feed_url(item.get("url"), where)
         name = item.get("name") or urlsplit(url).hostname
         language = item.get("language")
         if language is not None and language not in ("de", "en"):
@@ -158,6 +155,20 @@ def _feeds(items: object, path: Path) -> list[FeedSpec]:
     if duplicate:
         raise ConfigError(f"{path}: feeds: the name {duplicate!r} is used twice")
     return feeds
+
+
+def _feed_url(url: object, where: str) -> str:
+    """The feed's URL as given, once `checked_link` finds it fetchable."""
+    if not isinstance(url, str):
+        raise ConfigError(f"{where}.url: an http(s) URL is required, got {url!r}")
+    checked = checked_link(url)
+    if isinstance(checked, BadLink):
+        raise ConfigError(f"{where}.url: {checked.reason}: {url!r}")
+    if urlsplit(checked).scheme not in ("http", "https"):
+        raise ConfigError(f"{where}.url: an http(s) URL is required, got {url!r}")
+    if not urlsplit(checked).hostname:
+        raise ConfigError(f"{where}.url: no host in {url!r}")
+    return url
 
 
 def _fetch_options(data: object, path: Path) -> FetchOptions:

@@ -220,6 +220,9 @@ class Client:
         )
 
 
+_CONNECTED = frozenset(["connection.connect_tcp.complete", "connection.start_tls.complete"])
+
+
 class _Watchdog:
     """Shuts the socket of one request when its deadline passes, wherever the exchange is
     (connecting, waiting for headers, reading the body); `fired` says that it did."""
@@ -239,8 +242,9 @@ class _Watchdog:
         self._timer.cancel()
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
-        """httpcore's trace hook: keeps the socket once the connection is made."""
-        if event != "connection.connect_tcp.complete" or info.get("return_value") is None:
+        """httpcore's trace hook: keeps the socket once the connection is made, and again
+        once TLS wraps it (wrapping detaches the plain socket, which can then not be shut)."""
+        if event not in _CONNECTED or info.get("return_value") is None:
             return
         with self._lock:
             self._socket = info["return_value"].get_extra_info("socket")

@@ -15,12 +15,13 @@ from prefect.states import Completed, Failed, State
 from claimwatch.errors import ClaimwatchError, one_line
 from claimwatch.settings import Settings
 from extractors.watchlist import load_watchlist
-from feeds.client import Client
+from feeds.client import Client, Fetched
 from feeds.config import FeedSpec
 from feeds.guard import Policy
 from flows import report
 from flows.outcomes import FeedOutcome, PageOutcome, PassReport
 from flows.tasks import (
+    FeedFailure,
     PageFetch,
     deliver_alerts,
     fetch_feed,
@@ -33,7 +34,12 @@ from flows.tasks import (
 from storage.feeds import DuePage
 
 
-def _read(feed: FeedSpec, outcome: object, database_url: str, max_entries: int) -> FeedOutcome:
+def _read(
+    feed: FeedSpec,
+    outcome: Fetched | FeedFailure | BaseException,
+    database_url: str,
+    max_entries: int,
+) -> FeedOutcome:
     """read_feed's outcome; when the task itself failed, its exception is recorded as the
     feed's failure (by read_feed again, which then only stores the reason)."""
     state = read_feed(feed, outcome, database_url, max_entries, return_state=True)

@@ -47,6 +47,7 @@ FEED_TYPES = (
 )
 PAGE_TYPES = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+MAX_SKIPPED_SHOWN = 20  # reasons of skipped entries carried in a feed's outcome
 
 
 @dataclass
@@ -139,7 +140,7 @@ def read_feed(
             len(parsed.entries),
             recorded.new,
             problem=parsed.problem,
-            skipped=parsed.skipped,
+            skipped=parsed.skipped[:MAX_SKIPPED_SHOWN],
             deferred=recorded.deferred,
         )
 

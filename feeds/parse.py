@@ -68,9 +68,9 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
 
 def newest_first(entries: list[FeedEntry]) -> list[FeedEntry]:
     """The entries by published date, newest first; undated ones after them, in feed order."""
-    dated = [e for e in entries if e.published is not None]
-    undated = [e for e in entries if e.published is None]
-    return sorted(dated, key=lambda e: e.published, reverse=True) + undated  # type: ignore[arg-type, return-value]
+    dated = [(e.published, n, e) for n, e in enumerate(entries) if e.published is not None]
+    dated.sort(key=lambda item: (-item[0].timestamp(), item[1]))  # ties keep feed order
+    return [e for _, _, e in dated] + [e for e in entries if e.published is None]
 
 
 def clean_text(text: str) -> str:

@@ -24,9 +24,11 @@ from extractors.article import from_html
 from extractors.claims import extract_claims
 from extractors.watchlist import Watchlist
 from feeds.identity import BadLink, checked_link
+from feeds.parse import FeedEntry
 from flows.monitor import monitor
 from flows.outcomes import PassReport
 from storage.db import open_database, transaction
+from storage.feeds import feed_source, record_entries
 from storage.models import Entry, Page, Source
 from tests.conftest import write_feeds
 from tests.localsite import HTML, LocalSite, drip
@@ -275,3 +277,25 @@ def test_claims_grow_linearly_with_a_paragraph(giant: bool, watchlist: Watchlist
     small = _claims_seconds(25 * 1024, giant, watchlist)
     large = _claims_seconds(200 * 1024, giant, watchlist)
     assert large / small < 20, f"{small:.2f}s -> {large:.2f}s"
+
+
+def test_entries_beyond_max_entries_are_recorded_on_later_passes(sqlite_url: str) -> None:
+    """Newest first does not starve the old ones: each pass takes the newest unknown."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    entries = [
+        FeedEntry(f"guid:e{i}", f"E{i}", None, start + timedelta(hours=i) if i else None)
+        for i in range(5)
+    ]
+    taken = []
+    for _ in range(3):
+        with transaction(open_database(sqlite_url)) as session:
+            source = feed_source(session, "many", "http://127.0.0.1/many.xml")
+            before = set(session.scalars(select(Entry.key)))
+            recorded = record_entries(session, source, entries, limit=2)
+            taken.append((sorted(set(session.scalars(select(Entry.key))) - before), recorded))
+    assert [keys for keys, _ in taken] == [
+        ["guid:e3", "guid:e4"],
+        ["guid:e1", "guid:e2"],
+        ["guid:e0"],  # undated: after the dated ones
+    ]
+    assert [(r.new, r.deferred) for _, r in taken] == [(2, 3), (2, 1), (1, 0)]

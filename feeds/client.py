@@ -220,12 +220,13 @@ class Client:
         )
 
 
-_CONNECTED = frozenset(["connection.connect_tcp.complete", "connection.start_tls.complete"])
-
-
 class _Watchdog:
-    """Shuts the socket of one request when its deadline passes, wherever the exchange is
-    (connecting, waiting for headers, reading the body); `fired` says that it did."""
+    """Shuts the connection of one request when its deadline passes, wherever the exchange
+    is (TLS handshake, waiting for headers, reading the body); `fired` says that it did.
+
+    It keeps a duplicate of the socket's descriptor, taken when the connection is made:
+    TLS wraps the socket and detaches the original object, while a shutdown through the
+    duplicate still ends the connection for every descriptor of it."""
 
     def __init__(self, deadline: float) -> None:
         self.fired = False
@@ -240,14 +241,18 @@ class _Watchdog:
 
     def __exit__(self, *exc: object) -> None:
         self._timer.cancel()
+        with self._lock:
+            if self._socket is not None:
+                self._socket.close()
+                self._socket = None
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
-        """httpcore's trace hook: keeps the socket once the connection is made, and again
-        once TLS wraps it (wrapping detaches the plain socket, which can then not be shut)."""
-        if event not in _CONNECTED or info.get("return_value") is None:
+        """httpcore's trace hook: takes the socket once the TCP connection is made."""
+        if event != "connection.connect_tcp.complete" or info.get("return_value") is None:
             return
+        plain = info["return_value"].get_extra_info("socket")
         with self._lock:
-            self._socket = info["return_value"].get_extra_info("socket")
+            self._socket = plain.dup() if plain is not None else None
             if self.fired:
                 self._shut()
 
@@ -262,7 +267,7 @@ class _Watchdog:
 
     def _shut(self) -> None:
         if self._socket is not None:
-            with suppress(OSError):  # already closed by httpcore: nothing left to stop
+            with suppress(OSError):  # the connection is closed already: nothing to stop
                 self._socket.shutdown(socket.SHUT_RDWR)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from alerts.changes import detect
 from alerts.payload import alert_payload
 from extractors.article import Article
-from extractors.claims import Claim, extract_claims
+from extractors.claims import Claim, read_claims
 from extractors.signature import signature
 from extractors.watchlist import Watchlist
 from storage.ledger import article_key, find_article, ledger_for, record_changes, store_article
@@ -32,6 +32,7 @@ class Ingested:
     alerts: list[dict] = field(default_factory=list)
     copy_of: int | None = None  # the story's first article, when this is a syndicated copy
     known: bool = False  # stored before: nothing new
+    stopped: str | None = None  # why reading claims stopped early (its time budget), if it did
 
 
 def ingest(
@@ -40,8 +41,11 @@ def ingest(
     published: date,
     watchlist: Watchlist,
     source: Source | None = None,
+    claim_budget: float | None = None,
 ) -> Ingested:
-    """Store the article and its claims; return what it added and the alerts it raised."""
+    """Store the article and its claims; return what it added and the alerts it raised.
+
+    Claims are read for at most `claim_budget` seconds: then those found so far are kept."""
     key = article_key(article)
     existing = find_article(session, key)
     if existing is not None:
@@ -51,12 +55,13 @@ def ingest(
     if original is not None:
         row, _ = store_article(session, key, article, [], published, source, sig, story=original)
         return Ingested(article_id=row.id, copy_of=original.id)
-    claims = extract_claims(article, watchlist)
+    read = read_claims(article, watchlist, claim_budget)
+    claims = read.claims
     row, rows = store_article(session, key, article, claims, published, source, sig)
     if sig:
         index_signature(session, row, sig)
     if not rows:
-        return Ingested(article_id=row.id)
+        return Ingested(article_id=row.id, stopped=read.stopped)
     titles = {topic.id: topic.title for topic in watchlist.topics}
     changes = detect(ledger_for(session, rows))
     alerts = record_changes(
@@ -66,4 +71,4 @@ def ingest(
             change, before, after, titles.get(change.topic, change.topic)
         ),
     )
-    return Ingested(article_id=row.id, claims=claims, alerts=alerts)
+    return Ingested(article_id=row.id, claims=claims, alerts=alerts, stopped=read.stopped)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -139,6 +139,27 @@ def _without_furniture(article: Article) -> Article:
     article.text = "\n\n".join(block.text for block in blocks)
     article.blocks = blocks
     return article
+
+
+def cut_text(article: Article, limit: int) -> bool:
+    """Cut the article's text (and its blocks) to at most `limit` characters; whether it
+    was longer. The blocks kept are those that begin within the limit, the last one cut."""
+    if len(article.text) <= limit:
+        return False
+    if article.blocks is None:
+        article.text = article.text[:limit]
+        return True
+    kept: list[Block] = []
+    used = 0
+    for block in article.blocks:
+        room = limit - used
+        if room <= 0:
+            break
+        kept.append(block if len(block.text) <= room else replace(block, text=block.text[:room]))
+        used += len(block.text) + 2  # the blank line between blocks
+    article.blocks = kept
+    article.text = "\n\n".join(block.text for block in kept)
+    return True
 
 
 def load_document(path: Path) -> Article:

@@ -6,6 +6,7 @@ the words they look for are data in `extractors/lexicon/` and the watch lists.
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, field
 
 from extractors.article import Article
@@ -24,7 +25,14 @@ from extractors.language import SUPPORTED
 from extractors.lexicon import Lexicon, furniture_lexicon, load_lexicon
 from extractors.numbers import find_numbers
 from extractors.sentences import quoted_spans, split_sentences
-from extractors.speakers import Recent, Speaker, own_subject, resolve, trailing_attribution
+from extractors.speakers import (
+    Recent,
+    Speaker,
+    cited_sources,
+    own_subject,
+    resolve,
+    trailing_attribution,
+)
 from extractors.tokens import HEADS, WHOLE, Token, any_match, tokenize
 from extractors.watchlist import Actor, Mention, Topic, Watchlist
 
@@ -68,10 +76,25 @@ def article_blocks(article: Article) -> list[Block]:
     return clean_blocks(article.text, furniture_lexicon(article.language), article.title)
 
 
+@dataclass
+class ClaimsRead:
+    """The claims of an article, and whether reading them stopped at its time budget."""
+
+    claims: list[Claim]
+    stopped: str | None = None  # why reading stopped before the end, if it did
+
+
 def extract_claims(article: Article, watchlist: Watchlist) -> list[Claim]:
     """Every claim in the article on a watched topic, in text order."""
+    return read_claims(article, watchlist).claims
+
+
+def read_claims(article: Article, watchlist: Watchlist, budget: float | None = None) -> ClaimsRead:
+    """The article's claims, reading for at most `budget` seconds (None: no limit); when
+    time is up, the claims of the sentences read so far, with the reason."""
     if article.language not in SUPPORTED:
-        return []
+        return ClaimsRead([])
+    started = time.monotonic()
     lexicon = load_lexicon(article.language)
     claims: list[Claim] = []
     context = _Context()
@@ -85,6 +108,9 @@ def extract_claims(article: Article, watchlist: Watchlist) -> list[Claim]:
         if block.heading:  # a new section: only its own heading sets its topic
             context.section_topics = set()
         for sentence in sentences:
+            if budget is not None and time.monotonic() - started > budget:
+                reason = f"claims: reading stopped after {budget:g}s at sentence {position + 1}"
+                return ClaimsRead(_dedupe(claims), stopped=reason)
             found = _sentence_claims(sentence, position, watchlist, lexicon, context, block.heading)
             if not found and not block.heading:
                 _note_subject(sentence, watchlist, context.recent)
@@ -96,7 +122,7 @@ def extract_claims(article: Article, watchlist: Watchlist) -> list[Claim]:
         if in_lead:
             context.article_topics |= heading_topics
             in_lead = block.heading
-    return _dedupe(claims)
+    return ClaimsRead(_dedupe(claims))
 
 
 def _note_subject(sentence: str, watchlist: Watchlist, recent: Recent) -> None:
@@ -205,9 +231,10 @@ def _voices(
     stance inside a quotation is the speaker's, whom the verb outside names."""
     stated = [c for c in cues if not c.quoted and c.stance != REPORTING]
     if len(stated) > 1:
+        sources = cited_sources(tokens, lexicon)  # once for the sentence, not once per cue
         best: dict[str, tuple[Speaker, str]] = {}
         for cue in stated:
-            for speaker in resolve(tokens, sentence, mentions, cue, lexicon, recent):
+            for speaker in resolve(tokens, sentence, mentions, cue, lexicon, recent, sources):
                 held = best.get(speaker.actor.id)
                 if held is None or PRIORITY.index(cue.stance) < PRIORITY.index(held[1]):
                     best[speaker.actor.id] = (speaker, cue.stance)

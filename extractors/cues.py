@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from extractors.lexicon import NOT_A_CUE, REPORTING, Lexicon
@@ -137,13 +138,11 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
     # longer cues swallow shorter ones inside them ("nicht abgestritten" over "abgestritten"),
     # and a phrase of another sense swallows the cue word in it ("belegte Platz zwei")
     raw.sort(key=lambda c: (-(c.end - c.start), c.start))
-    kept: list[Cue] = []
+    kept = _Disjoint()
     for cue in raw:
-        if any(c.start < cue.end and cue.start < c.end for c in kept):
-            continue
-        kept.append(cue)
+        kept.add(cue)
     result = []
-    for cue in sorted(kept, key=lambda c: c.start):
+    for cue in kept.cues:
         if cue.stance == NOT_A_CUE:
             continue
         if _noun(tokens, cue, lexicon):
@@ -163,6 +162,24 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
         if turned:
             result.append(Cue(turned, cue.start, cue.end, cue.quoted, cue.text, negated=True))
     return result
+
+
+class _Disjoint:
+    """Cues that do not overlap, in text order; one that overlaps a kept cue is not added.
+
+    Kept cues are disjoint, so sorted by start they are sorted by end too: the only one a
+    new cue can overlap is the last kept cue that starts before the new one ends."""
+
+    def __init__(self) -> None:
+        self.cues: list[Cue] = []
+        self._starts: list[int] = []
+
+    def add(self, cue: Cue) -> None:
+        n = bisect_left(self._starts, cue.end)
+        if n > 0 and self.cues[n - 1].end > cue.start:
+            return
+        self.cues.insert(n, cue)
+        self._starts.insert(n, cue.start)
 
 
 def _whole_short_quote(tokens: list[Token], start: int, end: int) -> bool:

@@ -20,14 +20,29 @@ ABBREVIATIONS = frozenset(
     i.e""".split()
 )
 
-_WORD_BEFORE = re.compile(r"(\S+)$")
+_NON_SPACE = re.compile(r"\S")
+MAX_SENTENCE = 2000
+"""A sentence longer than this (in characters) is cut into pieces at clause breaks. The
+longest sentence of the development pages and seeds in a read language has 1,480
+characters; what is longer is a page without full stops, and reading claims costs more
+than linear time in a sentence's length."""
+_CLAUSE_BREAKS = (", ", "; ", ": ")
+
+
+def _word_before(text: str, end: int) -> str:
+    """The run of non-space characters that ends at `end`, found by looking back from it
+    (not by searching the text before it, which costs the whole prefix at every dot)."""
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    match = _WORD_BEFORE.search(text[:dot])
-    if not match:
+    word = _word_before(text, dot)
+    if not word:
         return False
-    word = match.group(1).lower().lstrip("(„“«\"'")
+    word = word.lower().lstrip("(„“«\"'")
     if word in ABBREVIATIONS:
         return True
     if re.fullmatch(r"\d{1,2}", word):  # German ordinal / date: "am 24. Oktober"
@@ -63,7 +78,26 @@ def split_sentences(block: str) -> list[str]:
     tail = block[start:].strip()
     if tail:
         sentences.append(tail)
-    return [s for s in sentences if s]
+    return [piece for s in sentences if s for piece in _bounded(s)]
+
+
+def _bounded(sentence: str) -> list[str]:
+    """The sentence itself, or pieces of at most MAX_SENTENCE characters cut after the
+    last clause break (else the last space) that keeps a piece within the limit."""
+    if len(sentence) <= MAX_SENTENCE:
+        return [sentence]
+    pieces = []
+    start = 0
+    while len(sentence) - start > MAX_SENTENCE:  # offsets, not copies of the rest
+        limit = start + MAX_SENTENCE
+        cut = max(sentence.rfind(mark, start, limit) for mark in _CLAUSE_BREAKS)
+        if cut <= start:
+            cut = sentence.rfind(" ", start, limit)
+        cut = cut + 1 if cut > start else limit
+        pieces.append(sentence[start:cut].strip())
+        start = cut
+    pieces.append(sentence[start:].strip())
+    return [piece for piece in pieces if piece]
 
 
 def _opens(block: str, i: int) -> bool:
@@ -76,12 +110,12 @@ def _ends_here(block: str, dot: int, end: int) -> bool:
         return True
     if not block[end].isspace():
         return False
-    rest = block[end:].lstrip()
-    if not rest:
+    following = _NON_SPACE.search(block, end)  # not block[end:].lstrip(): a copy per dot
+    if following is None:
         return True
     if block[dot] == "." and _is_abbreviation(block, dot):
         return False
-    first = rest[0]
+    first = following.group()
     return first.isupper() or first in OPENING or first.isdigit()
 
 

@@ -117,7 +117,7 @@ class _Source:
     cited: range
 
 
-def _sources(tokens: list[Token], lexicon: Lexicon) -> list[_Source]:
+def cited_sources(tokens: list[Token], lexicon: Lexicon) -> list[_Source]:
     """Where the sentence cites a source: `laut X`, `nach Angaben von X`, `X zufolge`."""
     found = []
     for pattern in lexicon.sources_before:
@@ -297,11 +297,14 @@ def resolve(
     cue: Cue,
     lexicon: Lexicon,
     recent: Recent,
+    sources: list[_Source] | None = None,
 ) -> list[Speaker]:
-    """The speakers of a sentence whose main cue is `cue`."""
+    """The speakers of a sentence whose main cue is `cue`; `sources` are the sentence's
+    `cited_sources`, found once for all its cues (they are found here when not given)."""
     clause = segment(tokens, cue, _HARD_BREAK)
     local = [m for m in mentions if m.start in clause]
-    sources = _sources(tokens, lexicon)
+    if sources is None:
+        sources = cited_sources(tokens, lexicon)
     # the cue is the source marker itself (`Russischen Medien zufolge entsandte Moskau ...`):
     # the source it cites says it, whoever the sentence is about
     own = [s for s in sources if cue.start in s.marker]

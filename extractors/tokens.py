@@ -10,8 +10,10 @@ pattern closes its clause (separable verbs: `wirft ... vor`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Generic, TypeVar
 
 L = TypeVar("L")
@@ -55,13 +57,27 @@ def stem(word: str) -> str:
 
 def tokenize(text: str, quoted_spans: Sequence[tuple[int, int]] = ()) -> list[Token]:
     """Tokens of a sentence; `quoted` marks those inside a quotation."""
+    inside = _Spans(quoted_spans)
     tokens = []
     for match in _TOKEN.finditer(text):
         start, end = match.span()
         word = match.group()
-        inside = any(a <= start and end <= b for a, b in quoted_spans)
-        tokens.append(Token(word, start, end, word.lower(), stem(word), inside))
+        tokens.append(Token(word, start, end, word.lower(), stem(word), inside.covers(start, end)))
     return tokens
+
+
+class _Spans:
+    """Character ranges, asked whether one of them covers [start, end) in log time: the
+    ranges that begin at or before `start`, and the furthest any of them reaches."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [a for a, _ in ordered]
+        self._reach = list(accumulate((b for _, b in ordered), max))
+
+    def covers(self, start: int, end: int) -> bool:
+        n = bisect_right(self._starts, start)
+        return n > 0 and self._reach[n - 1] >= end
 
 
 @dataclass(frozen=True)

@@ -4,17 +4,23 @@ Redirects are followed by hand so that every hop goes through the address
 guard, and each connection is made to the address the guard checked (the TLS
 name and Host header stay those of the URL). Bodies are decompressed here, in
 bounded steps, so a gzip bomb stops at the cap instead of filling memory.
+
+The deadline covers connect, headers and body: httpx's timeouts bound each read,
+so a server that sends a byte within every read timeout would outlive them. A
+watchdog timer shuts the request's socket when the deadline passes. It needs the
+socket of each request, so connections are not kept alive between requests.
 """
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from typing import Any
 
 import httpx
 
@@ -28,6 +34,7 @@ from feeds.errors import (
     TransportError,
 )
 from feeds.guard import Policy, Target, check
+from feeds.identity import BadLink, checked_link
 
 
 @dataclass
@@ -81,7 +88,10 @@ class Client:
             follow_redirects=False,
             trust_env=False,
             transport=transport,
-            limits=httpx.Limits(max_connections=options.concurrency * 2),
+            # no keep-alive: the watchdog learns each request's socket when it connects
+            limits=httpx.Limits(
+                max_connections=options.concurrency * 2, max_keepalive_connections=0
+            ),
             headers={"User-Agent": options.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
 
@@ -113,7 +123,10 @@ class Client:
                     f"{url}: more than {self.options.max_redirects} redirects (last {current})"
                 )
             hops.append(current)
-            current = urljoin(current, fetched)
+            following = checked_link(fetched, base=current)
+            if isinstance(following, BadLink):
+                raise RefusedError(f"{current}: redirect refused: {following.reason}")
+            current = following
 
     def _once(
         self, target: Target, accept: str, headers: dict[str, str], deadline: float
@@ -128,20 +141,31 @@ class Client:
             write=min(self.options.read_timeout, left),
             pool=min(self.options.read_timeout, left),
         )
-        pinned = httpx.URL(target.url).copy_with(host=target.address)
+        watchdog = _Watchdog(deadline)
         host_header = target.host if target.port in (80, 443) else f"{target.host}:{target.port}"
-        request = self._http.build_request(
-            "GET",
-            pinned,
-            headers={**headers, "Accept": accept, "Host": host_header},
-            timeout=timeout,
-            extensions={"sni_hostname": target.host},
-        )
+        try:  # the guard passed the URL; httpx may still refuse what it cannot send
+            pinned = httpx.URL(target.url).copy_with(host=target.address)
+            request = self._http.build_request(
+                "GET",
+                pinned,
+                headers={**headers, "Accept": accept, "Host": host_header},
+                timeout=timeout,
+                extensions={"sni_hostname": target.host, "trace": watchdog.trace},
+            )
+        except (httpx.InvalidURL, UnicodeError) as exc:
+            raise RefusedError(f"{target.url}: cannot be requested ({one_line(exc)})") from exc
+        with watchdog:
+            return self._exchange(target, request, deadline, watchdog)
+
+    def _exchange(
+        self, target: Target, request: httpx.Request, deadline: float, watchdog: _Watchdog
+    ) -> Fetched | str:
         try:
             response = self._http.send(request, stream=True)
-        except httpx.TimeoutException as exc:
-            raise TransportError(f"{target.url}: timed out ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
+            watchdog.raise_if_fired(target.url, self.options.deadline, exc)
+            if isinstance(exc, httpx.TimeoutException):
+                raise TransportError(f"{target.url}: timed out ({type(exc).__name__})") from exc
             raise TransportError(f"{target.url}: {_reason(exc)}") from exc
         try:
             if response.is_redirect and "location" in response.headers:
@@ -153,12 +177,14 @@ class Client:
                     f"{target.url}: HTTP {response.status_code} {response.reason_phrase}".rstrip(),
                     response.status_code,
                 )
-            body = self._read(target, response, deadline)
+            body = self._read(target, response, deadline, watchdog)
             return self._result(target, response, body)
         finally:
             response.close()
 
-    def _read(self, target: Target, response: httpx.Response, deadline: float) -> bytes:
+    def _read(
+        self, target: Target, response: httpx.Response, deadline: float, watchdog: _Watchdog
+    ) -> bytes:
         cap = self.options.max_bytes
         decoder = _Decompressor(response.headers.get("content-encoding", ""), target.url)
         parts: list[bytes] = []
@@ -174,10 +200,12 @@ class Client:
                     raise DeadlineError(
                         f"{target.url}: deadline of {self.options.deadline:g}s passed while reading"
                     )
-        except httpx.TimeoutException as exc:
-            raise TransportError(f"{target.url}: timed out while reading") from exc
         except httpx.TransportError as exc:
+            watchdog.raise_if_fired(target.url, self.options.deadline, exc)
+            if isinstance(exc, httpx.TimeoutException):
+                raise TransportError(f"{target.url}: timed out while reading") from exc
             raise TransportError(f"{target.url}: {_reason(exc)} while reading") from exc
+        watchdog.raise_if_fired(target.url, self.options.deadline)
         return b"".join(parts)
 
     @staticmethod
@@ -190,6 +218,57 @@ class Client:
             etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"),
         )
+
+
+class _Watchdog:
+    """Shuts the connection of one request when its deadline passes, wherever the exchange
+    is (TLS handshake, waiting for headers, reading the body); `fired` says that it did.
+
+    It keeps a duplicate of the socket's descriptor, taken when the connection is made:
+    TLS wraps the socket and detaches the original object, while a shutdown through the
+    duplicate still ends the connection for every descriptor of it."""
+
+    def __init__(self, deadline: float) -> None:
+        self.fired = False
+        self._lock = threading.Lock()
+        self._socket: socket.socket | None = None
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            if self._socket is not None:
+                self._socket.close()
+                self._socket = None
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's trace hook: takes the socket once the TCP connection is made."""
+        if event != "connection.connect_tcp.complete" or info.get("return_value") is None:
+            return
+        plain = info["return_value"].get_extra_info("socket")
+        with self._lock:
+            self._socket = plain.dup() if plain is not None else None
+            if self.fired:
+                self._shut()
+
+    def raise_if_fired(self, url: str, seconds: float, cause: BaseException | None = None) -> None:
+        if self.fired:
+            raise DeadlineError(f"{url}: deadline of {seconds:g}s passed") from cause
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            self._shut()
+
+    def _shut(self) -> None:
+        if self._socket is not None:
+            with suppress(OSError):  # the connection is closed already: nothing to stop
+                self._socket.shutdown(socket.SHUT_RDWR)
 
 
 class _Decompressor:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from claimwatch.errors import ConfigError, one_line
+from feeds.identity import BadLink, checked_link
 
 DEFAULT_INTERVAL = 15 * 60
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
@@ -37,6 +38,9 @@ class FetchOptions:
     concurrency: int = 8  # pages fetched at once, over all hosts
     batch_size: int = 25  # pages per Prefect task
     max_pages: int = 500  # pages per pass; the rest wait for the next
+    max_entries: int = 500  # new entries recorded per feed and pass, newest first
+    max_text: int = 200_000  # characters of extracted text per page; the rest is cut off
+    claim_budget: float = 30.0  # seconds of reading claims per page
     max_attempts: int = 5  # a failing page is given up after this many tries
     retry_backoff: float = 15 * 60  # first wait before a failed page is tried again
     feed_retries: int = 2  # Prefect retries of a feed fetch on a transient error
@@ -138,11 +142,7 @@ def _feeds(items: object, path: Path) -> list[FeedSpec]:
         unknown = set(item) - {"name", "url", "language", "allow_private"}
         if unknown:
             raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
-        url = item.get("url")
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-            raise ConfigError(f"{where}.url: an http(s) URL is required, got {url!r}")
-        if not urlsplit(url).hostname:
-            raise ConfigError(f"{where}.url: no host in {url!r}")
+        url = _feed_url(item.get("url"), where)
         name = item.get("name") or urlsplit(url).hostname
         language = item.get("language")
         if language is not None and language not in ("de", "en"):
@@ -156,6 +156,20 @@ def _feeds(items: object, path: Path) -> list[FeedSpec]:
     if duplicate:
         raise ConfigError(f"{path}: feeds: the name {duplicate!r} is used twice")
     return feeds
+
+
+def _feed_url(url: object, where: str) -> str:
+    """The feed's URL as given, once `checked_link` finds it fetchable."""
+    if not isinstance(url, str):
+        raise ConfigError(f"{where}.url: an http(s) URL is required, got {url!r}")
+    checked = checked_link(url)
+    if isinstance(checked, BadLink):
+        raise ConfigError(f"{where}.url: {checked.reason}: {url!r}")
+    if urlsplit(checked).scheme not in ("http", "https"):
+        raise ConfigError(f"{where}.url: an http(s) URL is required, got {url!r}")
+    if not urlsplit(checked).hostname:
+        raise ConfigError(f"{where}.url: no host in {url!r}")
+    return url
 
 
 def _fetch_options(data: object, path: Path) -> FetchOptions:

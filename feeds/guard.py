@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from feeds.errors import RefusedError, TransportError
+from feeds.identity import BadLink, checked_link, normal_host, printable
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Link-local and cloud metadata services: never a news source, whatever a feed allows.
@@ -70,18 +71,28 @@ class Policy:
 
 
 def origin(url: str) -> tuple[str, str, int] | None:
-    parts = urlsplit(url)
+    """(scheme, normalised host, port) of an http(s) URL, or None for any other."""
+    link = checked_link(url)
+    if isinstance(link, BadLink):
+        return None
+    parts = urlsplit(link)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
+    host = normal_host(parts.hostname)
+    if isinstance(host, BadLink):
         return None
-    return parts.scheme, parts.hostname.lower(), port
+    return parts.scheme, host, parts.port or (443 if parts.scheme == "https" else 80)
 
 
 def check(url: str, policy: Policy) -> Target:
-    """Resolve the URL's host and refuse it unless the policy allows where it leads."""
+    """Resolve the URL's host and refuse it unless the policy allows where it leads.
+
+    The URL is first passed through `checked_link`, so what is fetched is a link httpx
+    accepts: its normalised form (Target.url), or a RefusedError with the reason."""
+    link = checked_link(url)
+    if isinstance(link, BadLink):
+        raise RefusedError(f"refused {_short(url)}: {link.reason}")
+    url = link
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise RefusedError(f"refused {_short(url)}: only http and https are fetched")
@@ -207,4 +218,4 @@ def _kind(address: Address) -> str:
 
 
 def _short(url: str, limit: int = 120) -> str:
-    return url if len(url) <= limit else url[: limit - 3] + "..."
+    return printable(url, limit)

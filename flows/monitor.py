@@ -17,14 +17,17 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
-from claimwatch.errors import ClaimwatchError
+from claimwatch.errors import ClaimwatchError, one_line
 from claimwatch.settings import Settings
 from extractors.watchlist import load_watchlist
-from feeds.client import Client
+from feeds.client import Client, Fetched
+from feeds.config import FeedSpec
 from feeds.guard import Policy
 from flows import report
-from flows.outcomes import PassReport
+from flows.outcomes import FeedOutcome, PageOutcome, PassReport
 from flows.tasks import (
+    FeedFailure,
+    PageFetch,
     alert_outages,
     deliver_alerts,
     fetch_feed,
@@ -34,6 +37,41 @@ from flows.tasks import (
     plan_pages,
     read_feed,
 )
+from storage.feeds import DuePage
+
+
+def _read(
+    feed: FeedSpec,
+    outcome: Fetched | FeedFailure | BaseException,
+    database_url: str,
+    max_entries: int,
+) -> FeedOutcome:
+    """read_feed's outcome; when the task itself failed, its exception is recorded as the
+    feed's failure (by read_feed again, which then only stores the reason)."""
+    state = read_feed(feed, outcome, database_url, max_entries, return_state=True)
+    if not state.is_failed():
+        return state.result()
+    error = state.result(raise_exception=False)
+    again = read_feed(feed, error, database_url, return_state=True)
+    if not again.is_failed():
+        return again.result()
+    return FeedOutcome(feed.name, feed.url, "failed", error=f"not stored: {one_line(error)}")
+
+
+def _fetched(batch: list[DuePage], outcome: list[PageFetch] | BaseException) -> list[PageFetch]:
+    """The batch's fetches; when the fetch task failed, that is every page's failure."""
+    if isinstance(outcome, BaseException):
+        return [PageFetch(page, error=f"fetch failed: {one_line(outcome)}") for page in batch]
+    return outcome
+
+
+def _ingested(batch: list[DuePage], state: State) -> list[PageOutcome]:
+    """The batch's page outcomes; when the task failed, each page failed with its reason
+    (not stored: the pages stay due and are tried again on the next pass)."""
+    if not state.is_failed():
+        return state.result()
+    reason = f"not stored: {one_line(state.result(raise_exception=False))}"
+    return [PageOutcome(p.url, p.feed_url, "failed", reason=reason) for p in batch]
 
 
 class EveryFeedFailed(ClaimwatchError):
@@ -90,19 +128,21 @@ def monitor(
         ]
         for feed, future in zip(config.feeds, fetches, strict=True):
             outcome = future.result(raise_on_failure=False)
-            result.feeds.append(read_feed(feed, outcome, settings.database_url))
+            result.feeds.append(_read(feed, outcome, settings.database_url, options.max_entries))
 
         due = plan_pages(settings.database_url, options.max_pages)
         batches = [due[i : i + options.batch_size] for i in range(0, len(due), options.batch_size)]
         policies = {f.url: Policy.for_feed(f.url, f.allow_private) for f in config.feeds}
         feeds = {f.url: f for f in config.feeds}
         upcoming = fetch_pages.submit(batches[0], client, policies) if batches else None
-        for index in range(len(batches)):
-            fetched = upcoming.result()
+        for index, batch in enumerate(batches):
+            fetched = _fetched(batch, upcoming.result(raise_on_failure=False))
             if index + 1 < len(batches):
                 upcoming = fetch_pages.submit(batches[index + 1], client, policies)
-            pages = ingest_pages(fetched, settings.database_url, watchlist, feeds, options)
-            result.pages.extend(pages)
+            state = ingest_pages(
+                fetched, settings.database_url, watchlist, feeds, options, return_state=True
+            )
+            result.pages.extend(_ingested(batch, state))
 
     alert_outages(
         settings.database_url, routes, [f.url for f in config.feeds], options.outage_after

@@ -16,11 +16,15 @@ class FeedOutcome:
     new: int = 0
     error: str | None = None
     problem: str | None = None  # a bozo feed that was still usable
+    skipped: list[str] = field(default_factory=list)  # entries left out, with their reasons
+    deferred: int = 0  # new entries beyond max_entries, left for later passes
 
 
 @dataclass
 class PageOutcome:
-    """One page's fetch and extraction: `new`, `copy`, `known`, `failed` or `gave_up`."""
+    """One page's fetch and extraction: `new`, `copy`, `known`, `failed` or `gave_up`.
+
+    `reason` is why it failed, or for a stored page what was cut short (text, claims)."""
 
     url: str
     feed_url: str

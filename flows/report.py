@@ -19,6 +19,11 @@ def feed_table(report: PassReport) -> list[dict[str, object]]:
         reasons += [p.reason or p.status for p in failed[:5]]
         if feed.problem:
             reasons.append(f"malformed but used: {feed.problem}")
+        if feed.skipped:
+            reasons.append(f"{len(feed.skipped)} entries skipped: {feed.skipped[0]}")
+        if feed.deferred:
+            reasons.append(f"{feed.deferred} new entries left for later passes")
+        reasons += [f"{p.url}: {p.reason}" for p in pages if p.reason and p not in failed][:5]
         rows.append(
             {
                 "feed": feed.name,

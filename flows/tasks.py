@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import task_run
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.delivery import deliver_pending, notify_operations
@@ -23,7 +24,7 @@ from alerts.report import DeliveryReport
 from alerts.routes import Route
 from claimwatch.errors import one_line
 from claimwatch.pipeline import ingest
-from extractors.article import from_html
+from extractors.article import cut_text, from_html
 from extractors.errors import ExtractionError
 from extractors.watchlist import Watchlist
 from feeds.client import Client, Fetched
@@ -44,12 +45,14 @@ from storage.feeds import (
     record_poll,
     validators,
 )
+from storage.ledger import article_key, find_article
 
 FEED_TYPES = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
 )
 PAGE_TYPES = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+MAX_SKIPPED_SHOWN = 20  # reasons of skipped entries carried in a feed's outcome
 
 
 @dataclass
@@ -105,9 +108,13 @@ def fetch_feed(
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, timeout_seconds=120)
 def read_feed(
-    feed: FeedSpec, outcome: Fetched | FeedFailure | BaseException, database_url: str
+    feed: FeedSpec,
+    outcome: Fetched | FeedFailure | BaseException,
+    database_url: str,
+    max_entries: int | None = None,
 ) -> FeedOutcome:
-    """Parse the fetched feed and store its new entries; record a failure with its reason."""
+    """Parse the fetched feed and store its new entries (at most `max_entries`, newest
+    first); record a failure with its reason, and the entries skipped with theirs."""
     logger = get_run_logger()
     with transaction(sessions_for(database_url)) as session:
         source = feed_source(session, feed.name, feed.url)
@@ -125,14 +132,33 @@ def read_feed(
             record_poll(session, source, "failed", str(exc))
             logger.warning("feed %s failed: %s", feed.name, exc)
             return FeedOutcome(feed.name, feed.url, "failed", error=str(exc))
-        new = record_entries(session, source, parsed.entries)
-        record_poll(session, source, "ok", parsed.problem, outcome.etag, outcome.last_modified)
-        if parsed.problem:
-            logger.warning("feed %s is malformed but usable: %s", feed.name, parsed.problem)
-        logger.info("feed %s: %d entries, %d new", feed.name, len(parsed.entries), new)
+        recorded = record_entries(session, source, parsed.entries, max_entries)
+        problem = _feed_problem(parsed.problem, parsed.skipped, recorded.deferred)
+        record_poll(session, source, "ok", problem, outcome.etag, outcome.last_modified)
+        if problem:
+            logger.warning("feed %s is usable, with problems: %s", feed.name, problem)
+        logger.info("feed %s: %d entries, %d new", feed.name, len(parsed.entries), recorded.new)
         return FeedOutcome(
-            feed.name, feed.url, "ok", len(parsed.entries), new, problem=parsed.problem
+            feed.name,
+            feed.url,
+            "ok",
+            len(parsed.entries),
+            recorded.new,
+            problem=parsed.problem,
+            skipped=parsed.skipped[:MAX_SKIPPED_SHOWN],
+            deferred=recorded.deferred,
         )
+
+
+def _feed_problem(problem: str | None, skipped: list[str], deferred: int) -> str | None:
+    """What was wrong with a usable feed, in one line for its stored state."""
+    parts = [problem] if problem else []
+    if skipped:
+        shown = "; ".join(skipped[:5]) + ("; ..." if len(skipped) > 5 else "")
+        parts.append(f"{len(skipped)} entries skipped: {shown}")
+    if deferred:
+        parts.append(f"{deferred} new entries left for later passes (max_entries)")
+    return " | ".join(parts) or None
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, timeout_seconds=60)
@@ -150,7 +176,7 @@ def fetch_pages(
 
     def one(page: DuePage) -> PageFetch:
         policy = policies.get(page.feed_url, Policy())
-        try:
+        try:  # the client turns every failure of a request into a FetchError with its reason
             fetched = client.get(page.url, policy, accept=PAGE_TYPES)
         except FetchError as exc:
             return PageFetch(page, error=str(exc))
@@ -199,11 +225,14 @@ def _ingest_one(
     page = item.page
     error = item.error
     article = None
+    notes = []
     if item.fetched is not None:
         try:
             article = from_html(item.fetched.body, url=page.url)
         except ExtractionError as exc:
             error = f"{page.url}: {exc}"
+    if article is not None and cut_text(article, options.max_text):
+        notes.append(f"text cut to {options.max_text} characters (max_text)")
     if article is None:
         with transaction(sessions) as session:
             status = mark_page_failed(
@@ -214,10 +243,23 @@ def _ingest_one(
         article.language = feed.language
     article.outlet = article.outlet or (feed.name if feed else None)
     published = article.published or _hint_date(page) or datetime.now(UTC).date()
-    with transaction(sessions) as session:
-        source = feed_source(session, feed.name, feed.url) if feed else None
-        result = ingest(session, article, published, watchlist, source)
-        mark_page_done(session, page.id, result.article_id)
+    try:
+        with transaction(sessions) as session:
+            source = feed_source(session, feed.name, feed.url) if feed else None
+            result = ingest(session, article, published, watchlist, source, options.claim_budget)
+            if result.stopped:
+                notes.append(result.stopped)
+            note = "; ".join(notes) or None
+            mark_page_done(session, page.id, result.article_id, note)
+    except IntegrityError:
+        # Another pass stored the same article (or its source) at the same moment: once
+        # its transaction is in, this page is that article, known, not a failure.
+        with transaction(sessions) as session:
+            stored = find_article(session, article_key(article))
+            if stored is None:
+                raise
+            mark_page_done(session, page.id, stored.id)
+        return PageOutcome(page.url, page.feed_url, "known", title=article.title)
     status = "copy" if result.copy_of else "known" if result.known else "new"
     claims = [
         {**claim.as_dict(), "url": page.url, "outlet": article.outlet} for claim in result.claims
@@ -226,6 +268,7 @@ def _ingest_one(
         page.url,
         page.feed_url,
         status,
+        reason=note,
         title=article.title,
         outlet=article.outlet,
         published=published.isoformat(),

@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from feeds.parse import FeedEntry
+from feeds.parse import FeedEntry, newest_first
 from storage.bounds import clean, clean_text, fit_key, fit_validator
 from storage.ledger import get_or_create_source
 from storage.models import Entry, Page, Source, utcnow
 
 UNFIT_LINK = "link too long or with control characters, not fetched"
+_KEYS_PER_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -67,26 +68,37 @@ def outages(session: Session, urls: list[str], after: int) -> tuple[list[Source]
     return down, recovered
 
 
-def record_entries(session: Session, source: Source, entries: list[FeedEntry]) -> int:
-    """Store the entries not seen before and queue their pages; return how many were new.
+@dataclass(frozen=True)
+class Recorded:
+    """What `record_entries` did: entries stored now, and new ones left for later passes."""
+
+    new: int
+    deferred: int = 0
+
+
+def record_entries(
+    session: Session, source: Source, entries: list[FeedEntry], limit: int | None = None
+) -> Recorded:
+    """Store the entries not seen before and queue their pages: at most `limit`, the
+    newest first. The new ones beyond it are left for the next passes (while the feed
+    still lists them), so older unknown entries are reached a pass later.
 
     Keys and links are fitted to their columns first (bounds.py), so an over-long or
     unclean guid maps to the same stored key on every pass."""
-    keys = [fit_key(Entry.key, e.key) for e in entries]
-    known = set(
-        session.scalars(select(Entry.key).where(Entry.source_id == source.id, Entry.key.in_(keys)))
-    )
-    new = 0
-    for key, entry in zip(keys, entries, strict=True):
-        if key in known:
-            continue
-        known.add(key)
-        new += 1
+    keyed = [(fit_key(Entry.key, e.key), e) for e in entries]
+    known = _known_keys(session, source, [key for key, _ in keyed])
+    unknown: dict[str, FeedEntry] = {}
+    for key, entry in keyed:
+        if key not in known:
+            unknown.setdefault(key, entry)
+    order = {id(entry): key for key, entry in unknown.items()}
+    chosen = newest_first(list(unknown.values()))[:limit]
+    for entry in chosen:
         page = _page_for(session, source, entry) if entry.link else None
         session.add(
             Entry(
                 source_id=source.id,
-                key=key,
+                key=order[id(entry)],
                 title=clean(entry.title),
                 link=fit_key(Entry.link, entry.link),
                 published=entry.published,
@@ -94,7 +106,20 @@ def record_entries(session: Session, source: Source, entries: list[FeedEntry]) -
             )
         )
     session.flush()
-    return new
+    return Recorded(new=len(chosen), deferred=len(unknown) - len(chosen))
+
+
+def _known_keys(session: Session, source: Source, keys: list[str]) -> set[str]:
+    """Which keys the source has stored, asked in chunks (a database caps bound values)."""
+    known: set[str] = set()
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        chunk = keys[start : start + _KEYS_PER_QUERY]
+        known.update(
+            session.scalars(
+                select(Entry.key).where(Entry.source_id == source.id, Entry.key.in_(chunk))
+            )
+        )
+    return known
 
 
 def _page_for(session: Session, source: Source, entry: FeedEntry) -> Page:
@@ -132,10 +157,14 @@ def due_pages(session: Session, now: datetime, limit: int) -> list[DuePage]:
     ]
 
 
-def mark_page_done(session: Session, page_id: int, article_id: int) -> None:
+def mark_page_done(
+    session: Session, page_id: int, article_id: int, note: str | None = None
+) -> None:
+    """The page is stored; `note` says what was cut short (its text, its claims), if anything."""
     page = session.get(Page, page_id)
     assert page is not None
-    page.status, page.error, page.article_id = "done", None, article_id
+    page.status, page.article_id = "done", article_id
+    page.error = clean_text(note)[:2000] if note else None
     page.attempts += 1
     page.fetched_at = utcnow()
     page.next_attempt_at = None

@@ -555,6 +555,15 @@ class LocalSite:
         """A fixed body at `path`, sent as is."""
         self._routes[path] = lambda h: _send(h, 200, body, content_type, {})
 
+    def add_route(self, path: str, handler: Handler) -> None:
+        """Any handler at `path`: it writes the whole response itself (see `drip`)."""
+        self._routes[path] = handler
+
+    @property
+    def stopping(self) -> threading.Event:
+        """Set when the site shuts down: a handler that drips should stop then."""
+        return self._stop
+
     def route(self, path: str) -> Handler:
         """What answers `path`: extra routes first, then feeds, articles, /broken/, else 404."""
         if path in self._routes:
@@ -614,6 +623,20 @@ class LocalSite:
             return True
 
         _stream(h, HTML, parts)
+
+
+def drip(h: _Handler, head: bytes, body: bytes, interval: float, stop: threading.Event) -> None:
+    """Write `head` at once, then `body` one byte per `interval` seconds, until done, the
+    client hangs up or `stop` is set. Headers are dripped by giving them as `body`."""
+    h.close_connection = True
+    try:
+        h.wfile.write(head)
+        for index in range(len(body)):
+            h.wfile.write(body[index : index + 1])
+            if stop.wait(interval):
+                return
+    except _DISCONNECTED:
+        return
 
 
 def closed_port() -> int:

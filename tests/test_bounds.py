@@ -42,7 +42,7 @@ def poll(sessions: sessionmaker[Session], entries: list[FeedEntry], **validators
     """One pass over the feed: its entries stored, its poll recorded; how many were new."""
     with transaction(sessions) as session:
         source = feed_source(session, "example", FEED)
-        new = record_entries(session, source, entries)
+        new = record_entries(session, source, entries).new
         record_poll(session, source, "ok", None, **validators_)
         return new
 
@@ -134,14 +134,18 @@ def test_a_title_with_control_characters_is_stored_clean(database_url: str) -> N
         assert session.scalars(select(Entry.title)).one() == "Kursk update"
 
 
-def test_a_feed_parsed_with_a_long_guid_and_link_is_stored(database_url: str) -> None:
+def test_a_feed_parsed_with_a_long_guid_is_stored_once_and_a_long_link_is_skipped(
+    database_url: str,
+) -> None:
     long = "https://news.example.org/" + "p" * 2500
     rss = (
         '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
-        f"<item><title>One</title><guid>{long}/guid</guid><link>{long}</link></item>"
+        f"<item><title>One</title><guid>{long}/guid</guid><link>https://news.example.org/1</link></item>"
+        f"<item><title>Two</title><link>{long}</link></item>"
         "</channel></rss>"
     ).encode()
     parsed = parse_feed(rss, FEED, "application/rss+xml")
+    assert len(parsed.entries) == 1 and "link of 2525 characters" in parsed.skipped[0]
     sessions = open_database(database_url)
     assert poll(sessions, parsed.entries) == 1
     assert poll(sessions, parse_feed(rss, FEED, "application/rss+xml").entries) == 0

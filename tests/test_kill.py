@@ -18,7 +18,7 @@ import yaml
 from sqlalchemy import func, select
 
 from storage.db import open_database, transaction
-from storage.models import Alert, Article, Claim
+from storage.models import Alert, Article, Claim, Page
 from tests.conftest import ROOT, run_cli, write_feeds
 from tests.localsite import LocalSite
 from tests.receivers import WebhookReceiver
@@ -99,3 +99,34 @@ def test_sigkill_of_run_at_random_points_loses_nothing_and_stores_nothing_twice(
         assert repeats <= KILLS, f"only a send in flight at a kill repeats ({repeats})"
     finally:
         receiver.stop()
+
+
+def test_two_first_runs_at_once_on_one_new_database_store_everything_once(
+    prefect_api: str, site: LocalSite, database_url: str, tmp_path: Path
+) -> None:
+    """Both set the schema up (under a lock), neither marks failed a page the other stored."""
+    config = write_feeds(
+        tmp_path / "config",
+        [
+            {"name": "rss", "url": site.url("/rss.xml")},
+            {"name": "atom", "url": site.url("/atom.xml")},
+        ],
+    )
+    command = [sys.executable, "-m", "claimwatch.cli", "run", "--config", str(config)]
+    command += ["--db", database_url]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMWATCH_")}
+    env["PREFECT_API_URL"] = prefect_api
+    runs = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    for run, (_, err) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, err.decode()[-2000:]
+    with transaction(open_database(database_url)) as session:
+        pages = list(session.scalars(select(Page)))
+        assert pages and all(p.status == "done" for p in pages), [(p.url, p.error) for p in pages]
+        keys = Counter(a.key for a in session.scalars(select(Article)))
+        assert len(keys) >= 5 and set(keys.values()) == {1}
+        alerts = Counter(str(a.payload["key"]) for a in session.scalars(select(Alert)))
+        assert alerts and set(alerts.values()) == {1}

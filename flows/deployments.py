@@ -15,6 +15,9 @@ DEPLOYMENT = "claimwatch"
 # One pass at a time: a pass that comes due while the last one still runs is cancelled
 # (CANCEL_NEW), not queued, so a slow pass never piles up runs behind it; the next pass on
 # the schedule picks up whatever the cancelled one would have fetched.
+# A run this much later than one period after its time is skipped: the grace covers a
+# slow start of the run's process on a busy machine, which is no outage.
+LATE_GRACE = 60.0
 ONE_AT_A_TIME = ConcurrencyLimitConfig(
     limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
 )
@@ -35,13 +38,13 @@ def deployments(
 ) -> list[RunnerDeployment]:
     """The monitor on its schedule. The database URL is not a parameter: it comes from the
     service's environment, so no password is shown in the dashboard. A run that starts
-    more than one period late (the service was down) is skipped, so a restart does not
-    replay the missed passes in a burst."""
+    more than one period (plus a minute's grace) late, because the service was down, is
+    skipped, so a restart does not replay the missed passes in a burst."""
     parameters = {
         "config_dir": config_dir,
         "topics_file": topics_file,
         "actors_file": actors_file,
-        "skip_late_after": period(schedule),
+        "skip_late_after": period(schedule) + LATE_GRACE,
     }
     timing: dict[str, object] = (
         {"cron": schedule.cron}

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
-from claimwatch.errors import ConfigError, one_line
+from claimwatch.errors import ConfigError
+from claimwatch.yamlfile import read_yaml
 
 DEFAULT_INTERVAL = 15 * 60
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
@@ -104,12 +103,7 @@ def parse_schedule(value: object, where: str) -> Schedule:
 
 def load_feeds_config(path: Path, environ: Mapping[str, str]) -> FeedsConfig:
     """Read feeds.yaml; `CLAIMWATCH_SCHEDULE` overrides its schedule."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({one_line(exc)})") from exc
+    data = read_yaml(path, ConfigError) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping with a `feeds:` list")
     unknown = set(data) - {"feeds", "schedule", "fetch"}

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from claimwatch.commands import settings_from
-from claimwatch.errors import ClaimwatchError
+from claimwatch.errors import ClaimwatchError, single_line
 from claimwatch.settings import Settings
+from extractors.watchlist import load_watchlist
 from feeds.config import FeedsConfig
 
 
@@ -31,11 +32,12 @@ class NotServed(ClaimwatchError):
 
 
 def _settings(args: argparse.Namespace) -> tuple[Settings, FeedsConfig]:
-    """Settings and feeds.yaml, checked with alerts.yaml before Prefect starts, so a wrong
-    file is one clear error."""
+    """Settings and feeds.yaml, checked with alerts.yaml, topics.yaml and actors.yaml before
+    Prefect starts, so a wrong file is one clear error (not a failed flow's traceback)."""
     settings = settings_from(args)
     feeds = settings.feeds()
     settings.routes()
+    load_watchlist(settings.topics_file, settings.actors_file)
     # The flow reads the database URL from the environment, never from its parameters.
     os.environ["CLAIMWATCH_DATABASE_URL"] = settings.database_url
     return settings, feeds
@@ -63,7 +65,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         state = monitor(**_parameters(settings, args), return_state=True)
     if state.is_failed():
-        raise RunFailed(f"the pass failed: {state.message}")
+        raise RunFailed(f"the pass failed: {single_line(state.message or 'no message')}")
     report = state.result()
     for alert in report.alerts:
         sys.stdout.write(json.dumps(alert, ensure_ascii=False, default=str) + "\n")

@@ -48,6 +48,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for missing in (p for p in paths if not p.exists()):
         print(f"claimwatch: error: {missing}: no such file or folder", file=sys.stderr)
         failed += 1
+    for empty in (p for p in paths if p.is_dir() and not iter_documents([p])):
+        print(f"claimwatch: error: {empty}: no .txt, .html or .html.gz documents", file=sys.stderr)
+        failed += 1
     for path in iter_documents([p for p in paths if p.exists()]):
         try:
             article = load_document(path)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from claimwatch.commands import settings_from
-from claimwatch.errors import ClaimwatchError, single_line
+from claimwatch.errors import ClaimwatchError, ConfigError, single_line
 from claimwatch.settings import Settings
 from extractors.watchlist import load_watchlist
 from feeds.config import FeedsConfig
@@ -43,6 +43,18 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, FeedsConfig]:
     return settings, feeds
 
 
+def _prefect_home(text: str) -> Path:
+    """The --prefect-home folder, created; a file of that name is one error naming it."""
+    home = Path(text)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # FileExistsError: a file of that name; PermissionError
+        raise ConfigError(
+            f"--prefect-home {home}: cannot create the folder ({exc.strerror})"
+        ) from exc
+    return home
+
+
 def _parameters(settings: Settings, args: argparse.Namespace) -> dict[str, str | None]:
     return {
         "config_dir": str(settings.config_dir.resolve()),
@@ -58,7 +70,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         api = os.environ.get("PREFECT_API_URL")
         if not api:
-            api = stack.enter_context(temporary_server(Path(args.prefect_home)))
+            api = stack.enter_context(temporary_server(_prefect_home(args.prefect_home)))
             os.environ["PREFECT_API_URL"] = api
         _check_api(api)
         from flows.monitor import monitor  # Prefect is imported only by commands that need it
@@ -85,7 +97,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     # SIGTERM ends the service like Ctrl-C: through the `finally` below, exit code 0.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    home = Path(args.prefect_home)
+    home = _prefect_home(args.prefect_home)
     server = None
     api = os.environ.get("PREFECT_API_URL")
     if api:

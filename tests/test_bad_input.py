@@ -216,6 +216,12 @@ CASES: dict[str, Case] = {
     "alerts send --max-attempts 0": Case({}, ("alerts", "send", "--max-attempts", "0"), ("alerts send:", "--max-attempts")),
     "serve --port 99999": Case({}, ("serve", "--port", "99999"), ("serve:", "--port", "99999")),
     "unknown command": Case({}, ("bogus",), ("bogus",)),
+    "extract an empty folder": Case({}, ("extract", "{tmp}/empty"), ("empty: no .txt",), folders=("empty",)),
+    "serve --prefect-home a file": Case(
+        {"home": "x", "cfg/feeds.yaml": FEED},
+        ("serve", "--config", "{tmp}/cfg", "--prefect-home", "{tmp}/home", "--db", "sqlite:///{tmp}/x.db"),
+        ("--prefect-home", "home"),
+    ),
 }  # fmt: skip
 
 

@@ -186,21 +186,25 @@ def _load_yaml(path: Path, key: str) -> list:
     return entries
 
 
-def _entry(item: object, where: str, keys: tuple[str, ...]) -> tuple[str, dict]:
-    """An entry's id and mapping, checked for an id and for unknown keys."""
+def _entry(item: object, where: str) -> tuple[str, dict]:
+    """An entry's id and mapping."""
     if not isinstance(item, dict):
         raise WatchlistError(f"{where}: expected a mapping with an `id`")
     entry_id = item.get("id")
     if not isinstance(entry_id, str) or not entry_id.strip():
         raise WatchlistError(f"{where}: needs an `id` (a non-empty string)")
-    unknown = sorted(set(map(str, item)) - set(keys))
+    return entry_id, item
+
+
+def _known_keys(entry: dict, keys: tuple[str, ...], where: str) -> None:
+    """An unknown key is an error naming the nearest known one (`mtch`: `match`)."""
+    unknown = sorted(set(map(str, entry)) - set(keys))
     if unknown:
         hint = get_close_matches(unknown[0], keys, n=1)
         maybe = f"did you mean {hint[0]!r}? " if hint else ""
         raise WatchlistError(
-            f"{where} {entry_id!r}: unknown key {unknown[0]!r} ({maybe}known: {', '.join(keys)})"
+            f"{where}: unknown key {unknown[0]!r} ({maybe}known: {', '.join(keys)})"
         )
-    return entry_id, item
 
 
 def _term(value: object, where: str) -> Pattern:
@@ -240,8 +244,9 @@ def _text(value: object, default: str, where: str) -> str:
 
 
 def _topic(item: object, n: int, path: Path) -> Topic:
-    topic_id, entry = _entry(item, f"{path}: topics[{n}]", TOPIC_KEYS)
+    topic_id, entry = _entry(item, f"{path}: topics[{n}]")
     where = f"{path}: topic {topic_id!r}"
+    _known_keys(entry, TOPIC_KEYS, where)
     match = entry.get("match")
     if not isinstance(match, list) or not match:
         raise WatchlistError(f"{where}: match: a list of term lists is required, got {match!r}")
@@ -269,8 +274,9 @@ def load_topics(path: Path) -> list[Topic]:
 
 
 def _actor(item: object, n: int, path: Path) -> Actor:
-    actor_id, entry = _entry(item, f"{path}: actors[{n}]", ACTOR_KEYS)
+    actor_id, entry = _entry(item, f"{path}: actors[{n}]")
     where = f"{path}: actor {actor_id!r}"
+    _known_keys(entry, ACTOR_KEYS, where)
     kind = entry.get("kind", "person")
     if kind not in ACTOR_KINDS:
         raise WatchlistError(f"{where}: kind: one of {', '.join(ACTOR_KINDS)}, got {kind!r}")

@@ -98,7 +98,7 @@ CASES: dict[str, Case] = {
     "topic without id": also(topics("topics: [{match: [[a]]}]\n"), "topics[0]", "id"),
     "topic id a number": also(topics("topics: [{id: 3, match: [[a]]}]\n"), "topics[0]", "id"),
     "topic twice": also(topics("topics: [{id: a, match: [[a]]}, {id: a, match: [[b]]}]\n"), "topic 'a'", "twice"),
-    "topic unknown key": also(topics("topics: [{id: a, mtch: [[a]], match: [[a]]}]\n"), "'mtch'", "did you mean 'match'"),
+    "topic unknown key": also(topics("topics: [{id: a, mtch: [[a]], match: [[a]]}]\n"), "topic 'a'", "'mtch'", "did you mean 'match'"),
     "match missing": also(topics(TOPIC), "topic 'nk-troops'", "match"),
     "match a string": also(topics(TOPIC + "    match: Nordkorea\n"), "topic 'nk-troops'", "match"),
     "match flat": also(topics(TOPIC + "    match: [Nordkorea, Soldat]\n"), "topic 'nk-troops'", "match[0]"),

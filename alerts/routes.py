@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from apprise.utils.parse import parse_urls
 
 from alerts.secrets import check_url, mask
 from claimwatch.errors import ConfigError
+from claimwatch.yamlfile import read_yaml
 
 FILE = "alerts.yaml"
 ENV_VAR = "CLAIMWATCH_ALERT_URLS"
@@ -137,7 +137,7 @@ def load_routes(
     env = os.environ if environ is None else environ
     routes: list[Route] = []
     for path in (Path(config_dir) / FILE, Path(defaults_dir) / FILE):
-        if path.is_file():
+        if path.exists():  # a folder of that name is an error, not a reason to fall back
             routes = _read_file(path, env)
             break
     text = env.get(ENV_VAR, "").strip()
@@ -153,13 +153,7 @@ def load_routes(
 
 
 def _read_file(path: Path, environ: Mapping[str, str]) -> list[Route]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
-        raise ConfigError(f"{path}: not valid YAML (line {line}: {exc.problem})") from exc
-    except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read ({type(exc).__name__})") from exc
+    data = read_yaml(path, ConfigError)
     if data is None:
         return []
     if not isinstance(data, dict) or set(data) - {"routes"}:

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 from alerts.delivery import deliver_pending, send_test
 from alerts.message import probe_message
-from alerts.routes import ENV_VAR, FILE, Route
+from alerts.routes import ENV_VAR, FILE
 from claimwatch.commands import dumps, settings_from
+from claimwatch.errors import ConfigError
 from claimwatch.settings import Settings
 from extractors.watchlist import load_topics
 from storage.db import open_database, transaction
@@ -17,15 +18,10 @@ from storage.models import Delivery
 from storage.outbox import deliveries_of, list_alerts
 
 
-def _routes(settings: Settings) -> list[Route]:
-    routes = settings.routes()
-    if not routes:
-        print(
-            f"claimwatch: no alert routes configured (add routes to {settings.config_dir / FILE} "
-            f"or set {ENV_VAR})",
-            file=sys.stderr,
-        )
-    return routes
+def _no_routes(settings: Settings) -> str:
+    return (
+        f"no alert routes configured (add routes to {settings.config_dir / FILE} or set {ENV_VAR})"
+    )
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -74,9 +70,10 @@ def _short(route: dict[str, object]) -> str:
 
 def cmd_alerts_test(args: argparse.Namespace) -> int:
     """Send a test message to every URL of every route; print each result (masked)."""
-    routes = _routes(settings_from(args))
+    settings = settings_from(args)
+    routes = settings.routes()
     if not routes:
-        return 1
+        raise ConfigError(_no_routes(settings))
     failed = 0
     for route, url, outcome in send_test(routes, probe_message):
         if outcome.ok:
@@ -90,7 +87,9 @@ def cmd_alerts_test(args: argparse.Namespace) -> int:
 def cmd_alerts_send(args: argparse.Namespace) -> int:
     """One delivery pass over the outbox, without Prefect; a line per route."""
     settings = settings_from(args)
-    routes = _routes(settings)
+    routes = settings.routes()
+    if not routes:  # a note, not an error: the pending alerts wait for a route
+        print(f"claimwatch: {_no_routes(settings)}", file=sys.stderr)
     titles = {topic.id: topic.title for topic in load_topics(settings.topics_file)}
     sessions = open_database(settings.database_url)
     report = deliver_pending(sessions, routes, max_attempts=args.max_attempts, topic_titles=titles)

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from claimwatch import __version__
-from claimwatch.errors import ClaimwatchError
+from claimwatch.errors import ClaimwatchError, single_line
 
 log = logging.getLogger("claimwatch")
 
@@ -30,10 +30,31 @@ def _lazy(target: str) -> Callable[[argparse.Namespace], int | None]:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that keeps its usage errors to one line plus a hint."""
+    """argparse whose usage errors are one line like every other error, with a hint."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        command = self.prog.removeprefix("claimwatch").strip()
+        where = f"{command}: " if command else ""
+        self.exit(2, f"claimwatch: error: {where}{single_line(message)} (see --help)\n")
+
+
+def _positive(text: str) -> int:
+    """A whole number of at least 1 (an argparse type)."""
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    """A TCP port, 1 to 65535 (an argparse type)."""
+    value = _positive(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, got {value}")
+    return value
 
 
 def _watch_options(parser: argparse.ArgumentParser) -> None:
@@ -111,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     timeline.add_argument("topic", metavar="TOPIC", help="topic id from topics.yaml")
     timeline.add_argument("--json", action="store_true", help="one JSON object per claim")
-    timeline.add_argument("--width", type=int, default=90, help="quote width in the table")
+    timeline.add_argument("--width", type=_positive, default=90, help="quote width in the table")
     _watch_options(timeline)
     _db_option(timeline)
     timeline.set_defaults(func=_lazy("claimwatch.commands:cmd_timeline"))
@@ -141,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--now", action="store_true", help="also start a pass right away")
     serve.add_argument("--host", default="127.0.0.1", help="local Prefect server host")
-    serve.add_argument("--port", type=int, default=4200, help="local Prefect server port")
+    serve.add_argument("--port", type=_port, default=4200, help="local Prefect server port")
     serve.add_argument(
         "--prefect-home", default="var/prefect", metavar="DIR", help="local Prefect server data"
     )
@@ -156,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
         "PREFECT_API_URL=http://127.0.0.1:4200/api claimwatch health",
     )
     health.add_argument("--host", default="127.0.0.1", help="local Prefect server host")
-    health.add_argument("--port", type=int, default=4200, help="local Prefect server port")
+    health.add_argument("--port", type=_port, default=4200, help="local Prefect server port")
     health.set_defaults(func=_lazy("claimwatch.service:cmd_health"))
 
     alerts = _command(
@@ -199,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     alerts_send.add_argument(
         "--max-attempts",
-        type=int,
+        type=_positive,
         default=5,
         metavar="N",
         help="give a delivery up after N failed attempts (default: 5)",
@@ -242,10 +263,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if not getattr(args, "verbose", False):
+        # trafilatura logs ERROR lines for every page it cannot parse; claimwatch reports
+        # such a document itself, in one line
+        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     try:
         return int(args.func(args) or 0)
     except ClaimwatchError as exc:
-        print(f"claimwatch: error: {exc}", file=sys.stderr)
+        print(f"claimwatch: error: {single_line(str(exc))}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         sys.stderr.close()

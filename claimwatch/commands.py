@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from claimwatch.corpus import read_manifest
-from claimwatch.errors import CorpusError, DocumentError
+from claimwatch.errors import CorpusError, DocumentError, single_line
 from claimwatch.evaluate import devset_documents, evaluate, standard_documents
 from claimwatch.pipeline import ingest
 from claimwatch.settings import Settings, default_config_dir
@@ -48,11 +48,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for missing in (p for p in paths if not p.exists()):
         print(f"claimwatch: error: {missing}: no such file or folder", file=sys.stderr)
         failed += 1
+    for empty in (p for p in paths if p.is_dir() and not iter_documents([p])):
+        print(f"claimwatch: error: {empty}: no .txt, .html or .html.gz documents", file=sys.stderr)
+        failed += 1
     for path in iter_documents([p for p in paths if p.exists()]):
         try:
             article = load_document(path)
-        except DocumentError as exc:
-            print(f"claimwatch: error: {path}: {exc}", file=sys.stderr)
+        except DocumentError as exc:  # reported and skipped: the other documents go on
+            print(f"claimwatch: error: {single_line(str(exc))}", file=sys.stderr)
             failed += 1
             continue
         claims = extract_claims(article, watchlist)
@@ -80,8 +83,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     for entry in entries:
         try:
             article = load_document(entry.path)
-        except DocumentError as exc:
-            print(f"claimwatch: error: {entry.path}: {exc}", file=sys.stderr)
+        except DocumentError as exc:  # reported and skipped: the other documents go on
+            print(f"claimwatch: error: {single_line(str(exc))}", file=sys.stderr)
             failed += 1
             continue
         article.url = entry.url or article.url

@@ -6,9 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from claimwatch.errors import CorpusError
+from claimwatch.yamlfile import read_yaml
 
 
 @dataclass(frozen=True)
@@ -41,12 +40,9 @@ def read_manifest(folder: Path, order: str = "published") -> list[CorpusEntry]:
     manifest = folder / "manifest.yaml"
     if not folder.is_dir():
         raise CorpusError(f"corpus folder not found: {folder}")
-    if not manifest.is_file():
+    if not manifest.exists():
         raise CorpusError(f"{folder}: no manifest.yaml")
-    try:
-        data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise CorpusError(f"{manifest}: not valid YAML ({exc})") from exc
+    data = read_yaml(manifest, CorpusError)
     items = data.get("articles") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise CorpusError(f"{manifest}: `articles` must be a list")

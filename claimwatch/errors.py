@@ -17,6 +17,12 @@ class CorpusError(ClaimwatchError):
     """A corpus folder or its manifest is missing or wrong."""
 
 
+def single_line(text: str) -> str:
+    """Text on one line: its lines, stripped, joined by spaces (a YAML or driver message
+    may span several)."""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def one_line(exc: BaseException) -> str:
     """An exception as one line: the first line of its message, else its class name."""
     text = str(exc).strip()

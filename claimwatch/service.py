@@ -14,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from claimwatch.commands import settings_from
-from claimwatch.errors import ClaimwatchError
+from claimwatch.errors import ClaimwatchError, ConfigError, single_line
 from claimwatch.settings import Settings
+from extractors.watchlist import load_watchlist
 from feeds.config import FeedsConfig
 
 
@@ -32,14 +33,27 @@ class NotServed(ClaimwatchError):
 
 
 def _settings(args: argparse.Namespace) -> tuple[Settings, FeedsConfig]:
-    """Settings and feeds.yaml, checked with alerts.yaml before Prefect starts, so a wrong
-    file is one clear error."""
+    """Settings and feeds.yaml, checked with alerts.yaml, topics.yaml and actors.yaml before
+    Prefect starts, so a wrong file is one clear error (not a failed flow's traceback)."""
     settings = settings_from(args)
     feeds = settings.feeds()
     settings.routes()
+    load_watchlist(settings.topics_file, settings.actors_file)
     # The flow reads the database URL from the environment, never from its parameters.
     os.environ["CLAIMWATCH_DATABASE_URL"] = settings.database_url
     return settings, feeds
+
+
+def _prefect_home(text: str) -> Path:
+    """The --prefect-home folder, created; a file of that name is one error naming it."""
+    home = Path(text)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # FileExistsError: a file of that name; PermissionError
+        raise ConfigError(
+            f"--prefect-home {home}: cannot create the folder ({exc.strerror})"
+        ) from exc
+    return home
 
 
 def _parameters(settings: Settings, args: argparse.Namespace) -> dict[str, str | None]:
@@ -57,14 +71,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         api = os.environ.get("PREFECT_API_URL")
         if not api:
-            api = stack.enter_context(temporary_server(Path(args.prefect_home)))
+            api = stack.enter_context(temporary_server(_prefect_home(args.prefect_home)))
             os.environ["PREFECT_API_URL"] = api
         _check_api(api)
         from flows.monitor import monitor  # Prefect is imported only by commands that need it
 
         state = monitor(**_parameters(settings, args), return_state=True)
     if state.is_failed():
-        raise RunFailed(f"the pass failed: {state.message}")
+        raise RunFailed(f"the pass failed: {single_line(state.message or 'no message')}")
     report = state.result()
     for alert in report.alerts:
         sys.stdout.write(json.dumps(alert, ensure_ascii=False, default=str) + "\n")
@@ -88,7 +102,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # Prefect's runner, on SIGTERM, leaves a coroutine unawaited; its warning is noise here.
     warnings.filterwarnings("ignore", message="coroutine 'Runner.astop' was never awaited")
-    home = Path(args.prefect_home)
+    home = _prefect_home(args.prefect_home)
     server = None
     api = os.environ.get("PREFECT_API_URL")
     if api:

@@ -69,17 +69,20 @@ class Settings:
         env = os.environ if environ is None else environ
         defaults = default_config_dir()
         cdir = Path(config_dir) if config_dir else defaults
-        if not cdir.is_dir():
+        if not cdir.exists():
             raise ConfigError(f"config directory not found: {cdir}")
+        if not cdir.is_dir():
+            raise ConfigError(f"config directory {cdir} is a file, not a folder")
+        if database_url is not None and not database_url.strip():
+            raise ConfigError("--db: the database URL is empty")
 
         def pick(explicit: str | Path | None, name: str) -> Path:
-            if explicit:
-                path = Path(explicit)
-                if not path.is_file():
-                    raise ConfigError(f"{name} file not found: {path}")
-                return path
-            own = cdir / f"{name}.yaml"
-            return own if own.is_file() else defaults / f"{name}.yaml"
+            path = Path(explicit) if explicit else cdir / f"{name}.yaml"
+            if path.exists() and not path.is_file():
+                raise ConfigError(f"{name} file {path} is a folder, not a file")
+            if explicit and not path.is_file():
+                raise ConfigError(f"{name} file not found: {path}")
+            return path if path.is_file() else defaults / f"{name}.yaml"
 
         url = database_url or env.get("CLAIMWATCH_DATABASE_URL") or ""
         if not url:

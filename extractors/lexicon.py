@@ -7,8 +7,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from claimwatch.yamlfile import read_yaml
 from extractors.errors import WatchlistError
 from extractors.tokens import Pattern, PatternSet, compile_all
 
@@ -106,10 +105,7 @@ def _stance_map(data: dict, key: str, source: Path) -> dict[str, list[Pattern]]:
 
 
 def _read(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise WatchlistError(f"{path}: cannot read lexicon ({exc})") from exc
+    data = read_yaml(path, WatchlistError)
     if not isinstance(data, dict):
         raise WatchlistError(f"{path}: a lexicon must be a mapping")
     return data

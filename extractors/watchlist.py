@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from claimwatch.yamlfile import read_yaml
 from extractors.errors import WatchlistError
 from extractors.tokens import HEADS, PARTS, WHOLE, Pattern, Token, any_match, stem, tokenize
 
@@ -168,78 +168,154 @@ def _first_words(patterns: list[Pattern]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(h) for h in heads) + ")")
 
 
-def _load_yaml(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise WatchlistError(f"{path}: cannot read ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise WatchlistError(f"{path}: not valid YAML ({exc})") from exc
+TOPIC_KEYS = ("id", "title", "about", "match", "exclude")
+ACTOR_KEYS = ("id", "group", "kind", "names", "label", "note")
+
+
+def _load_yaml(path: Path, key: str) -> list:
+    """The list under `key` of a watch-list file."""
+    data = read_yaml(path, WatchlistError)
     if not isinstance(data, dict):
-        raise WatchlistError(f"{path}: expected a mapping at the top")
-    return data
+        raise WatchlistError(f"{path}: expected a mapping with a `{key}:` list at the top")
+    unknown = sorted(set(map(str, data)) - {key})
+    if unknown:
+        raise WatchlistError(f"{path}: unknown key {unknown[0]!r} (the file has one key, `{key}`)")
+    entries = data.get(key)
+    if not isinstance(entries, list):
+        raise WatchlistError(f"{path}: `{key}` must be a list")
+    return entries
+
+
+def _entry(item: object, where: str) -> tuple[str, dict]:
+    """An entry's id and mapping."""
+    if not isinstance(item, dict):
+        raise WatchlistError(f"{where}: expected a mapping with an `id`")
+    entry_id = item.get("id")
+    if not isinstance(entry_id, str) or not entry_id.strip():
+        raise WatchlistError(f"{where}: needs an `id` (a non-empty string)")
+    return entry_id, item
+
+
+def _known_keys(entry: dict, keys: tuple[str, ...], where: str) -> None:
+    """An unknown key is an error naming the nearest known one (`mtch`: `match`)."""
+    unknown = sorted(set(map(str, entry)) - set(keys))
+    if unknown:
+        hint = get_close_matches(unknown[0], keys, n=1)
+        maybe = f"did you mean {hint[0]!r}? " if hint else ""
+        raise WatchlistError(
+            f"{where}: unknown key {unknown[0]!r} ({maybe}known: {', '.join(keys)})"
+        )
+
+
+def _term(value: object, where: str) -> Pattern:
+    """One word or phrase; it must have a letter or digit, and no word may be a bare `*`."""
+    if not isinstance(value, str):
+        raise WatchlistError(f"{where}: a word or phrase (a string) is required, got {value!r}")
+    if not any(c.isalnum() for c in value):
+        raise WatchlistError(f"{where}: {value!r} has no letter or digit")
+    if any(not word.strip("*") for word in value.replace("...", " ").split()):
+        raise WatchlistError(f"{where}: {value!r} has a bare `*` (write `word*`)")
+    return Pattern(value)
 
 
 def _terms(value: object, where: str) -> list[Pattern]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise WatchlistError(f"{where} must be a list of words or phrases")
-    return [Pattern(v) for v in value]
+    """A non-empty list of words or phrases."""
+    if not isinstance(value, list):
+        raise WatchlistError(f"{where}: a list of words or phrases is required, got {value!r}")
+    if not value:
+        raise WatchlistError(f"{where}: an empty list (it would never match)")
+    return [_term(v, f"{where}[{k}]") for k, v in enumerate(value)]
+
+
+def _sides(value: object, where: str) -> frozenset[str]:
+    """`about`: a side id or a list of them."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str) and v.strip() for v in items):
+        raise WatchlistError(f"{where}: a side id or a list of side ids is required, got {value!r}")
+    return frozenset(v.strip() for v in items)
+
+
+def _text(value: object, default: str, where: str) -> str:
+    if value is None:
+        return default
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise WatchlistError(f"{where}: a string is required, got {value!r}")
+    return str(value)
+
+
+def _topic(item: object, n: int, path: Path) -> Topic:
+    topic_id, entry = _entry(item, f"{path}: topics[{n}]")
+    where = f"{path}: topic {topic_id!r}"
+    _known_keys(entry, TOPIC_KEYS, where)
+    match = entry.get("match")
+    if not isinstance(match, list) or not match:
+        raise WatchlistError(f"{where}: match: a list of term lists is required, got {match!r}")
+    return Topic(
+        id=topic_id,
+        title=_text(entry.get("title"), topic_id, f"{where}: title"),
+        about=_sides(entry.get("about") or [], f"{where}: about"),
+        match=[_terms(group, f"{where}: match[{k}]") for k, group in enumerate(match)],
+        exclude=_terms(entry["exclude"], f"{where}: exclude") if entry.get("exclude") else [],
+    )
 
 
 def load_topics(path: Path) -> list[Topic]:
-    """Topics from a `topics:` file."""
-    data = _load_yaml(path)
-    entries = data.get("topics")
-    if not isinstance(entries, list) or not entries:
-        raise WatchlistError(f"{path}: `topics` must be a non-empty list")
-    topics = []
-    for n, entry in enumerate(entries):
-        where = f"{path}: topics[{n}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            raise WatchlistError(f"{where}: needs an `id`")
-        match = entry.get("match")
-        if not isinstance(match, list) or not match:
-            raise WatchlistError(f"{where} ({entry['id']}): `match` must be a list of term lists")
-        groups = [_terms(g, f"{where}.match[{k}]") for k, g in enumerate(match)]
-        topics.append(
-            Topic(
-                id=entry["id"],
-                title=str(entry.get("title", entry["id"])),
-                about=frozenset(entry.get("about") or ()),
-                match=groups,
-                exclude=_terms(entry.get("exclude") or [], f"{where}.exclude")
-                if entry.get("exclude")
-                else [],
-            )
-        )
+    """Topics from a `topics:` file; a mistake is one error naming file, topic and key."""
+    entries = _load_yaml(path, "topics")
+    if not entries:
+        raise WatchlistError(f"{path}: `topics` is empty (nothing to watch)")
+    topics: list[Topic] = []
+    for n, item in enumerate(entries):
+        topic = _topic(item, n, path)
+        if any(t.id == topic.id for t in topics):
+            raise WatchlistError(f"{path}: topic {topic.id!r}: defined twice")
+        topics.append(topic)
     return topics
 
 
+def _actor(item: object, n: int, path: Path) -> Actor:
+    actor_id, entry = _entry(item, f"{path}: actors[{n}]")
+    where = f"{path}: actor {actor_id!r}"
+    _known_keys(entry, ACTOR_KEYS, where)
+    kind = entry.get("kind", "person")
+    if kind not in ACTOR_KINDS:
+        raise WatchlistError(f"{where}: kind: one of {', '.join(ACTOR_KINDS)}, got {kind!r}")
+    names = _terms(entry.get("names"), f"{where}: names")
+    group = _text(entry.get("group"), actor_id, f"{where}: group").strip()
+    if not group:
+        raise WatchlistError(f"{where}: group: an empty side id")
+    return Actor(
+        id=actor_id,
+        group=group,
+        kind=kind,
+        names=names,
+        label=_text(entry.get("label"), names[0].source, f"{where}: label"),
+    )
+
+
 def load_actors(path: Path) -> list[Actor]:
-    """Actors from an `actors:` file."""
-    data = _load_yaml(path)
-    entries = data.get("actors")
-    if not isinstance(entries, list):
-        raise WatchlistError(f"{path}: `actors` must be a list")
-    actors = []
-    for n, entry in enumerate(entries):
-        where = f"{path}: actors[{n}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            raise WatchlistError(f"{where}: needs an `id`")
-        kind = entry.get("kind", "person")
-        if kind not in ACTOR_KINDS:
-            raise WatchlistError(f"{where} ({entry['id']}): kind must be one of {ACTOR_KINDS}")
-        names = _terms(entry.get("names"), f"{where} ({entry['id']}).names")
-        actors.append(
-            Actor(
-                id=entry["id"],
-                group=str(entry.get("group") or entry["id"]),
-                kind=kind,
-                names=names,
-                label=str(entry.get("label") or entry.get("names")[0]),
-            )
-        )
+    """Actors from an `actors:` file; a mistake is one error naming file, actor and key."""
+    actors: list[Actor] = []
+    for n, item in enumerate(_load_yaml(path, "actors")):
+        actor = _actor(item, n, path)
+        if any(a.id == actor.id for a in actors):
+            raise WatchlistError(f"{path}: actor {actor.id!r}: defined twice")
+        actors.append(actor)
     return actors
+
+
+def check_sides(topics: list[Topic], actors: list[Actor], topics_file: Path) -> None:
+    """Every side a topic is `about` is the group of some actor: a typo would make the
+    story's own side `assert` forever. The error names the nearest known sides."""
+    known = sorted({actor.group for actor in actors})
+    for topic in topics:
+        for side in sorted(topic.about - set(known)):
+            nearest = get_close_matches(side, known, n=3)
+            hint = f"nearest: {', '.join(nearest)}" if nearest else "no side of a similar name"
+            raise WatchlistError(
+                f"{topics_file}: topic {topic.id!r}: about: unknown side {side!r} ({hint}; "
+                "sides are the groups of actors.yaml and the gazetteer)"
+            )
 
 
 def load_gazetteer() -> list[Actor]:
@@ -253,10 +329,19 @@ def _gazetteer() -> tuple[Actor, ...]:
     return tuple(a for path in sorted(GAZETTEER_DIR.glob("*.yaml")) for a in load_actors(path))
 
 
-def load_watchlist(topics_file: Path, actors_file: Path, gazetteer: bool = True) -> Watchlist:
-    """The user's topics and actors; the gazetteer fills in actors the user did not list."""
+def load_watchlist(
+    topics_file: Path, actors_file: Path, gazetteer: bool = True, known_sides: bool = True
+) -> Watchlist:
+    """The user's topics and actors; the gazetteer fills in actors the user did not list.
+
+    With `known_sides` (the default), a topic `about` a side no actor speaks for is an
+    error; the labelled development set turns it off, since its labels name the sides a
+    story is about even when no listed actor speaks for them."""
     actors = load_actors(actors_file)
     if gazetteer:
         own_ids = {a.id for a in actors}
         actors += [a for a in load_gazetteer() if a.id not in own_ids]
-    return Watchlist(topics=load_topics(topics_file), actors=actors)
+    topics = load_topics(topics_file)
+    if known_sides:
+        check_sides(topics, actors, topics_file)
+    return Watchlist(topics=topics, actors=actors)

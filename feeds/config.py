@@ -6,6 +6,7 @@ read at import time. Every mistake is one ConfigError naming the file and key.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -13,14 +14,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
-from claimwatch.errors import ConfigError, one_line
+from claimwatch.errors import ConfigError
+from claimwatch.yamlfile import read_yaml
 from feeds.identity import BadLink, checked_link
 
 DEFAULT_INTERVAL = 15 * 60
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+# a timeout or deadline of 0 fails every request; a delay or backoff of 0 means "none"
+POSITIVE_DURATIONS = frozenset({"connect_timeout", "read_timeout", "deadline"})
 
 
 @dataclass(frozen=True)
@@ -80,13 +82,23 @@ class FeedsConfig:
 
 
 def parse_duration(value: object, where: str) -> float:
-    """Seconds from 900, "900", "15m", "2h", "500ms"."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
-        return float(value)
-    match = _DURATION.match(str(value)) if isinstance(value, str) else None
-    if not match:
+    """Seconds (finite, not negative) from 900, "900", "15m", "2h", "500ms"."""
+    seconds = _seconds(value)
+    if seconds is None:
         raise ConfigError(f"{where}: not a duration: {value!r} (use e.g. 900, 30s, 15m, 2h)")
-    return float(match.group(1)) * _UNITS[match.group(2)]
+    if not math.isfinite(seconds):
+        raise ConfigError(f"{where}: not a finite duration: {value!r}")
+    if seconds < 0:
+        raise ConfigError(f"{where}: must not be negative, got {value!r}")
+    return seconds
+
+
+def _seconds(value: object) -> float | None:
+    """The seconds a number or a `15m` string stands for; None when it is neither."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    return float(match.group(1)) * _UNITS[match.group(2)] if match else None
 
 
 def parse_schedule(value: object, where: str) -> Schedule:
@@ -108,12 +120,7 @@ def parse_schedule(value: object, where: str) -> Schedule:
 
 def load_feeds_config(path: Path, environ: Mapping[str, str]) -> FeedsConfig:
     """Read feeds.yaml; `CLAIMWATCH_SCHEDULE` overrides its schedule."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({one_line(exc)})") from exc
+    data = read_yaml(path, ConfigError) or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping with a `feeds:` list")
     unknown = set(data) - {"feeds", "schedule", "fetch"}
@@ -144,6 +151,8 @@ def _feeds(items: object, path: Path) -> list[FeedSpec]:
             raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
         url = _feed_url(item.get("url"), where)
         name = item.get("name") or urlsplit(url).hostname
+        if not isinstance(name, str) or not name.strip() or not name.isprintable():
+            raise ConfigError(f"{where}.name: a one-line string is required, got {name!r}")
         language = item.get("language")
         if language is not None and language not in ("de", "en"):
             raise ConfigError(f"{where}.language: de or en, got {language!r}")
@@ -183,8 +192,8 @@ def _fetch_options(data: object, path: Path) -> FetchOptions:
             raise ConfigError(f"{where}: unknown option (known: {', '.join(known)})")
         kind = str(known[key].type)
         if kind == "str":
-            if not isinstance(value, str) or not value.strip():
-                raise ConfigError(f"{where}: a non-empty string is required")
+            if not isinstance(value, str) or not value.strip() or not value.isprintable():
+                raise ConfigError(f"{where}: a non-empty one-line string is required")
             values[key] = value
         elif kind == "int":
             least = 0 if key == "feed_retries" else 1
@@ -192,7 +201,10 @@ def _fetch_options(data: object, path: Path) -> FetchOptions:
                 raise ConfigError(f"{where}: a whole number >= {least} is required, got {value!r}")
             values[key] = value
         else:
-            values[key] = parse_duration(value, where)
+            seconds = parse_duration(value, where)
+            if key in POSITIVE_DURATIONS and seconds == 0:
+                raise ConfigError(f"{where}: must be more than 0, got {value!r}")
+            values[key] = seconds
     return FetchOptions(**values)
 
 

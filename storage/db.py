@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, InterfaceError
 from sqlalchemy.orm import Session, sessionmaker
 
 from claimwatch.errors import one_line
@@ -24,6 +24,8 @@ from storage.errors import StorageError
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30000
 _LOCK_KEY = 0x636C61696D  # "claim": the advisory lock that serialises migrations
+# the drivers claimwatch is installed with; any other would fail on a missing module
+DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg")
 
 
 def make_engine(url: str, must_exist: bool = False) -> Engine:
@@ -34,22 +36,32 @@ def make_engine(url: str, must_exist: bool = False) -> Engine:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StorageError(f"not a database URL: {url!r}") from exc
+    if parsed.drivername not in DRIVERS:
+        raise StorageError(
+            f"unsupported database URL {parsed.drivername}:// (use sqlite:/// or postgresql://)"
+        )
     if parsed.drivername.startswith("sqlite"):
         if parsed.database and parsed.database != ":memory:":
-            path = Path(parsed.database)
-            if must_exist and not path.is_file():
-                raise StorageError(f"the database {path} does not exist")
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _sqlite_file(Path(parsed.database), must_exist)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.drivername in ("postgresql", "postgres"):
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_file(path: Path, must_exist: bool) -> None:
+    """Check a SQLite database path, creating its folder unless `must_exist`."""
+    if path.is_dir():
+        raise StorageError(f"the database {path} is a folder, not a file")
+    if must_exist and not path.is_file():
+        raise StorageError(f"the database {path} does not exist")
     try:
-        return create_engine(url, pool_pre_ping=True)
-    except NoSuchModuleError as exc:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where a folder should be, no permission
         raise StorageError(
-            f"unsupported database URL {parsed.drivername}:// (use sqlite or postgresql)"
+            f"cannot create the folder of the database {path}: {exc.strerror}"
         ) from exc
 
 
@@ -72,10 +84,23 @@ def migrate(engine: Engine) -> None:
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
-    except (OperationalError, InterfaceError) as exc:
-        raise StorageError(f"cannot open the database: {one_line(exc.orig)}") from exc
+    except (
+        DatabaseError,
+        InterfaceError,
+    ) as exc:  # DatabaseError: OperationalError, a non-database file
+        raise StorageError(
+            f"cannot open the database{_named(engine)}: {one_line(exc.orig)}"
+        ) from exc
     except OSError as exc:
-        raise StorageError(f"cannot open the database: {exc}") from exc
+        raise StorageError(f"cannot open the database{_named(engine)}: {exc}") from exc
+
+
+def _named(engine: Engine) -> str:
+    """` FILE` for a SQLite file, else nothing (a server URL may carry a password)."""
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and database != ":memory:":
+        return f" {database}"
+    return ""
 
 
 @contextmanager

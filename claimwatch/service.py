@@ -136,11 +136,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 serve(*planned, print_starting_message=False, pause_on_shutdown=False)
             finally:
                 _release(release_unfinished_runs)
+                print("claimwatch: stopped", file=sys.stderr)
     finally:
         if server is not None:
             stop(server, home)
         lock.close()
-        print("claimwatch: stopped", file=sys.stderr)
     return 0
 
 

@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -375,3 +376,26 @@ def test_partial_passes_and_outages_reach_the_operations_route_once(
     assert titles == ["claimwatch: feed flaky is down", "claimwatch: feed flaky is back"]
     assert _pass(config, sqlite_url, monkeypatch).name == "Completed"
     assert webhook.count() == 2
+
+
+def test_a_run_due_more_than_a_period_ago_is_skipped(
+    prefect_api: str,
+    site: LocalSite,
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The service was down: a run due ten minutes ago ends at once, Completed/Skipped,
+    without fetching anything (its scheduled time put into Prefect's runtime context, as
+    Prefect's own docs advise for this attribute)."""
+    config = write_feeds(tmp_path / "config", [{"name": "rss", "url": site.url("/rss.xml")}])
+    due = datetime.now(UTC) - timedelta(minutes=10)
+    monkeypatch.setattr("flows.monitor.flow_run", SimpleNamespace(scheduled_start_time=due))
+    monkeypatch.setenv("CLAIMWATCH_DATABASE_URL", sqlite_url)
+    state = monitor(config_dir=str(config), skip_late_after=70.0, return_state=True)
+    assert state.is_completed() and state.name == "Skipped", (state.name, state.message)
+    assert "late" in state.message and not site.hits
+    monkeypatch.undo()
+    monkeypatch.setenv("CLAIMWATCH_DATABASE_URL", sqlite_url)
+    on_time = monitor(config_dir=str(config), skip_late_after=70.0, return_state=True)
+    assert on_time.name == "Completed" and site.hits

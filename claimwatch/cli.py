@@ -72,6 +72,11 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="local Prefect server host")
+    parser.add_argument("--port", type=_port, default=4200, help="local Prefect server port")
+
+
 def _command(
     sub: argparse._SubParsersAction, name: str, summary: str, example: str
 ) -> argparse.ArgumentParser:
@@ -161,8 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
         "claimwatch serve --config config --now",
     )
     serve.add_argument("--now", action="store_true", help="also start a pass right away")
-    serve.add_argument("--host", default="127.0.0.1", help="local Prefect server host")
-    serve.add_argument("--port", type=_port, default=4200, help="local Prefect server port")
+    _server_options(serve)
     serve.add_argument(
         "--prefect-home", default="var/prefect", metavar="DIR", help="local Prefect server data"
     )
@@ -176,8 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit 0 while `serve` serves monitor/claimwatch (for a container healthcheck).",
         "PREFECT_API_URL=http://127.0.0.1:4200/api claimwatch health",
     )
-    health.add_argument("--host", default="127.0.0.1", help="local Prefect server host")
-    health.add_argument("--port", type=_port, default=4200, help="local Prefect server port")
+    _server_options(health)
     health.set_defaults(func=_lazy("claimwatch.service:cmd_health"))
 
     alerts = _command(

@@ -85,20 +85,19 @@ def record_entries(
 
     Keys and links are fitted to their columns first (bounds.py), so an over-long or
     unclean guid maps to the same stored key on every pass."""
-    keyed = [(fit_key(Entry.key, e.key), e) for e in entries]
+    keyed = [(_key(entry), entry) for entry in entries]
     known = _known_keys(session, source, [key for key, _ in keyed])
     unknown: dict[str, FeedEntry] = {}
     for key, entry in keyed:
         if key not in known:
             unknown.setdefault(key, entry)
-    order = {id(entry): key for key, entry in unknown.items()}
     chosen = newest_first(list(unknown.values()))[:limit]
     for entry in chosen:
         page = _page_for(session, source, entry) if entry.link else None
         session.add(
             Entry(
                 source_id=source.id,
-                key=order[id(entry)],
+                key=_key(entry),
                 title=clean(entry.title),
                 link=fit_key(Entry.link, entry.link),
                 published=entry.published,
@@ -107,6 +106,11 @@ def record_entries(
         )
     session.flush()
     return Recorded(new=len(chosen), deferred=len(unknown) - len(chosen))
+
+
+def _key(entry: FeedEntry) -> str:
+    """The entry's key as stored: fitted to its column (the same value on every pass)."""
+    return fit_key(Entry.key, entry.key) or ""
 
 
 def _known_keys(session: Session, source: Source, keys: list[str]) -> set[str]:

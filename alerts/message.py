@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from alerts.payload import VERBS, display
+from alerts.payload import display, verb
 from alerts.routes import severity_rank
 from storage.outbox import Evidence
 
@@ -143,14 +143,14 @@ def _figure(number: Mapping[str, Any]) -> str:
     return f"{prefix}{int(number['value']):,} {counts}".strip()
 
 
-def _speaker(view: Mapping[str, Any]) -> str:
-    who = display(str(view.get("actor")))
+def _speaker(view: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    who = display(str(view.get("actor")), names)
     said = str(view.get("actor_text") or "")
     return f"{who} ({said})" if said and said.lower() != who.lower() else who
 
 
 def _stance(view: Mapping[str, Any]) -> str:
-    return f"{VERBS.get(view.get('stance', ''), view.get('stance'))} on {view.get('published')}"
+    return f"{verb(str(view.get('actor')), str(view.get('stance')))} on {view.get('published')}"
 
 
 def _source(line: _Line, view: Mapping[str, Any]) -> _Line:
@@ -164,8 +164,14 @@ def _source(line: _Line, view: Mapping[str, Any]) -> _Line:
     return line.add(source or "unknown source")
 
 
-def _side(label: str, view: Mapping[str, Any], language: str, counts: str | None) -> list[_Block]:
-    head = _Line().add(f"{label}:", "b").add(f" {_speaker(view)} {_stance(view)}")
+def _side(
+    label: str,
+    view: Mapping[str, Any],
+    language: str,
+    counts: str | None,
+    names: Mapping[str, str],
+) -> list[_Block]:
+    head = _Line().add(f"{label}:", "b").add(f" {_speaker(view, names)} {_stance(view)}")
     figures = [n for n in view.get("numbers") or [] if counts is None or n.get("counts") == counts]
     if figures:
         head.add(" (" + ", ".join(_figure(n) for n in figures) + ")")
@@ -214,16 +220,17 @@ def render_alert(
     evidence = evidence or Evidence()
     after, before = payload["after"], payload.get("before")
     counts = payload.get("subject") if payload.get("kind") == "number_change" else None
-    who = display(str(payload.get("actor")))
-    side = display(str(payload.get("group")))
+    names = payload.get("names") or {}
+    who = display(str(payload.get("actor")), names)
+    side = display(str(payload.get("group")), names)
     blocks: list[_Block] = [
         _Line().add("Topic:", "b").add(" " + _topic(payload, topic_titles)),
         _Line().add("Who:", "b").add(f" {who}" if side == who else f" {who}, side: {side}"),
         _Line().add("Change:", "b").add(" " + _change(payload)),
     ]
     if before is not None:
-        blocks += _side("Before", before, evidence.languages.get("before", "?"), counts)
-    blocks += _side("Now", after, evidence.languages.get("after", "?"), counts)
+        blocks += _side("Before", before, evidence.languages.get("before", "?"), counts, names)
+    blocks += _side("Now", after, evidence.languages.get("after", "?"), counts, names)
     blocks.append(_carried(evidence))
     blocks.append(_Line().add(_footer(payload, alert_id)))
     return _message(str(payload["title"]), blocks)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from alerts.changes import Change
+from extractors.claims import REPORTS
+from extractors.watchlist import title_case
 
 VERBS = {
     "confirm": "confirms",
@@ -14,25 +17,41 @@ VERBS = {
     "accuse": "accuses",
     "doubt": "doubts",
 }
+# unnamed sources speak in the plural: `Reports say`, not `Reports asserts`
+UNNAMED = frozenset({REPORTS.id})
+PLURAL = {
+    "confirm": "confirm",
+    "deny": "deny",
+    "evade": "evade",
+    "assert": "say",
+    "accuse": "accuse",
+    "doubt": "doubt",
+}
 
 
-def display(identifier: str) -> str:
-    """`russia` -> `Russia`, `united-states` -> `United States`; names stay as they are."""
-    if identifier != identifier.lower():
-        return identifier
-    return " ".join(part.capitalize() for part in identifier.split("-"))
+def display(identifier: str, names: Mapping[str, str] | None = None) -> str:
+    """An actor's or side's name for people: from `names` (an alert's payload keeps the
+    watch list's display names), else the id in title case."""
+    return (names or {}).get(identifier) or title_case(identifier)
 
 
-def headline(change: Change, topic_title: str) -> str:
+def verb(identifier: str, stance: str) -> str:
+    """The stance as a verb for this speaker: `confirms`; `say` for unnamed sources."""
+    if identifier in UNNAMED:
+        return PLURAL.get(stance, stance)
+    return VERBS.get(stance, stance)
+
+
+def headline(change: Change, topic_title: str, names: Mapping[str, str] | None = None) -> str:
     """The change in a few words: `Russia now confirms: North Korean troops fighting for Russia`."""
-    after = change.after
-    who = display(change.subject)
+    stance = change.after.stance
+    who, said = display(change.subject, names), verb(change.subject, stance)
     if change.kind == "stance_change":
-        return f"{who} now {VERBS[after.stance]}: {topic_title}"
+        return f"{who} now {said}: {topic_title}"
     if change.kind == "new_actor":
-        return f"New voice: {who} {VERBS[after.stance]}: {topic_title}"
+        return f"New voice: {who} {said}: {topic_title}"
     if change.kind == "corroboration":
-        return f"{change.detail} also reports that {who} {VERBS[after.stance]}: {topic_title}"
+        return f"{change.detail} also reports that {who} {said}: {topic_title}"
     return f"{topic_title}: {change.detail.replace('->', ' -> ')} {change.subject}"
 
 
@@ -41,8 +60,14 @@ def alert_payload(
     before: dict[str, Any] | None,
     after: dict[str, Any],
     topic_title: str,
+    name: Callable[[str], str] = title_case,
 ) -> dict[str, Any]:
-    """The alert as JSON: the contract fields first, then what chat and mail need."""
+    """The alert as JSON: the contract fields first, then what chat and mail need
+    (`names`: the display name of each actor and side it mentions)."""
+    ids = [change.after.actor, change.after.group]
+    ids += [change.subject] if change.scope != "topic" else []
+    ids += [before["actor"], before["group"]] if before else []
+    names = {identifier: name(identifier) for identifier in dict.fromkeys(ids)}
     return {
         "kind": change.kind,
         "topic": change.topic,
@@ -53,6 +78,7 @@ def alert_payload(
         "after": after,
         "scope": change.scope,
         "subject": change.subject,
-        "title": headline(change, topic_title),
+        "title": headline(change, topic_title, names),
         "key": change.key,
+        "names": names,
     }

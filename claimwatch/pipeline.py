@@ -68,7 +68,7 @@ def ingest(
         session,
         changes,
         lambda change, before, after: alert_payload(
-            change, before, after, titles.get(change.topic, change.topic)
+            change, before, after, titles.get(change.topic, change.topic), watchlist.display_name
         ),
     )
     return Ingested(article_id=row.id, claims=claims, alerts=alerts, stopped=read.stopped)

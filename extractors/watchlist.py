@@ -90,6 +90,18 @@ class Watchlist:
     def actor(self, actor_id: str) -> Actor | None:
         return next((a for a in self.actors if a.id == actor_id), None)
 
+    def display_name(self, identifier: str) -> str:
+        """How alerts name an actor or a side: the actor's own name that spells its id
+        (`ISW` for isw, `Kyiv Post` for kyiv-post, `EU` for eu), else the id in title
+        case (`south-korea` -> `South Korea`); a side is named as the actor of its id."""
+        actor = self.actor(identifier)
+        if actor is not None:
+            wanted = _spelled(identifier)
+            for pattern in actor.names:
+                if _spelled(pattern.source) == wanted:
+                    return pattern.source
+        return title_case(identifier)
+
     def mentions(self, tokens: list[Token]) -> list[Mention]:
         """Actors named outside quotations, longest match first, no overlaps."""
         found: list[Mention] = []
@@ -151,6 +163,17 @@ class Watchlist:
 _ROLE_HEADS = frozenset(
     "sprecher sprecherin sprecherinnen chef chefin spokesman spokeswoman spokesperson".split()
 )
+
+
+def title_case(identifier: str) -> str:
+    """`russia` -> `Russia`, `united-states` -> `United States`; names stay as they are."""
+    if identifier != identifier.lower():
+        return identifier
+    return " ".join(part.capitalize() for part in identifier.split("-"))
+
+
+def _spelled(text: str) -> str:
+    return " ".join(re.sub(r"[-_.]", " ", text.lower()).split())
 
 
 def _key(pattern: Pattern) -> str:

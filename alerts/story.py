@@ -1,0 +1,226 @@
+"""The story so far, per topic: where each side stands, positions over time, the figures.
+
+Built from a topic's ledger (`storage.ledger.timeline`), for the `story-<topic>` artifact
+of each pass and the chart of `claimwatch timeline --chart`. Pure: rows in, a Story out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from alerts.payload import display
+from storage.ledger import outlet_of
+
+if TYPE_CHECKING:
+    from storage.models import Article, Claim
+
+# which stance is a side's position when it said several things on one day
+STRENGTH = ("confirm", "deny", "evade", "doubt", "accuse", "assert")
+
+
+@dataclass(frozen=True)
+class Said:
+    """One claim of the ledger, as the story shows it."""
+
+    published: date
+    side: str
+    actor: str
+    stance: str
+    quote: str
+    source: str  # URL or file path
+    outlet: str | None
+    headline: bool  # the quote is the article's title
+    numbers: tuple[tuple[int, str, str | None], ...] = ()  # (value, qualifier, counts)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of the story that differs from the one before it (same counted thing)."""
+
+    published: date
+    counts: str
+    value: int
+    qualifier: str
+    actor: str
+    previous: int | None  # the value before, None for the first figure
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a side stands: its latest stance, since when, and the best quote for it."""
+
+    side: str
+    stance: str
+    since: date  # the first day of the latest run of this stance
+    said: Said  # the claim that shows it
+
+
+@dataclass
+class Story:
+    """A topic's ledger summarised: sides in order, their positions, periods, figures."""
+
+    topic: str
+    title: str
+    said: list[Said]
+    sides: list[str]
+    names: dict[str, str]
+    current: dict[str, Position]
+    periods: list[tuple[str, date, date]]  # (label, first day, last day), oldest first
+    cells: dict[tuple[str, int], str] = field(default_factory=dict)  # (side, period) -> stance
+    figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def articles(self) -> int:
+        return len({s.source for s in self.said})
+
+
+def said_of(rows: Iterable[tuple[Claim, Article]]) -> list[Said]:
+    """The ledger rows (`storage.ledger.timeline`) as the story reads them."""
+    out = []
+    for claim, article in rows:
+        numbers = tuple(
+            (int(n["value"]), str(n["qualifier"]), n.get("counts")) for n in claim.numbers or []
+        )
+        out.append(
+            Said(
+                published=claim.published,
+                side=claim.group,
+                actor=claim.actor,
+                stance=claim.stance,
+                quote=claim.quote,
+                source=article.url or article.path or article.key,
+                outlet=outlet_of(article.outlet, article.url),
+                headline=" ".join(claim.quote.split()) == " ".join(article.title.split()),
+                numbers=numbers,
+            )
+        )
+    return sorted(out, key=lambda s: s.published)
+
+
+def build_story(
+    topic: str,
+    title: str,
+    said: list[Said],
+    name: Callable[[str], str] = display,
+    about: Collection[str] = (),
+    max_periods: int = 8,
+) -> Story:
+    """The story of one topic. Sides the topic is `about` come first, then the others by
+    how much they said; periods are days, weeks or months, whichever fits the span."""
+    said = sorted(said, key=lambda s: s.published)
+    counts: dict[str, int] = {}
+    for item in said:
+        counts[item.side] = counts.get(item.side, 0) + 1
+    sides = sorted(counts, key=lambda side: (side not in about, -counts[side]))
+    names = {side: name(side) for side in sides}
+    names |= {s.actor: name(s.actor) for s in said}
+    periods = _periods([s.published for s in said], max_periods)
+    story = Story(topic, title, said, sides, names, _positions(said), periods)
+    for index, (_label, first, last) in enumerate(periods):
+        for side in sides:
+            within = [s for s in said if s.side == side and first <= s.published <= last]
+            if within:
+                story.cells[(side, index)] = _position_of(within).stance
+    story.figures = _figures(said)
+    return story
+
+
+def _position_of(said: list[Said]) -> Said:
+    """What a side said last: on its latest day the strongest stance, a body sentence
+    rather than the headline."""
+    latest = max(s.published for s in said)
+    that_day = [s for s in said if s.published == latest]
+    return min(that_day, key=lambda s: (_strength(s.stance), s.headline))
+
+
+def _strength(stance: str) -> int:
+    return STRENGTH.index(stance) if stance in STRENGTH else len(STRENGTH)
+
+
+def _positions(said: list[Said]) -> dict[str, Position]:
+    by_side: dict[str, list[Said]] = {}
+    for item in said:
+        by_side.setdefault(item.side, []).append(item)
+    current = {}
+    for side, items in by_side.items():
+        days = sorted({s.published for s in items})
+        now = _position_of(items)
+        since = now.published
+        for day in reversed(days):  # back through the days whose position was the same
+            if _position_of([s for s in items if s.published == day]).stance != now.stance:
+                break
+            since = day
+        current[side] = Position(side, now.stance, since, now)
+    return current
+
+
+def _periods(days: list[date], limit: int) -> list[tuple[str, date, date]]:
+    """The periods that hold claims, at most `limit` (the latest): days for a story of two
+    weeks, weeks up to four months, else months."""
+    if not days:
+        return []
+    span = (max(days) - min(days)).days
+    bounds: dict[date, tuple[str, date, date]] = {}
+    for day in days:
+        if span <= 14:
+            bounds[day] = (day.isoformat(), day, day)
+        elif span <= 120:
+            monday = day - timedelta(days=day.weekday())
+            bounds[monday] = (f"week of {monday.isoformat()}", monday, monday + timedelta(days=6))
+        else:
+            first = day.replace(day=1)
+            following = (first + timedelta(days=32)).replace(day=1)
+            bounds[first] = (first.strftime("%b %Y"), first, following - timedelta(days=1))
+    return [bounds[key] for key in sorted(bounds)][-limit:]
+
+
+def _figures(said: list[Said]) -> list[Figure]:
+    """Each counted thing's figures where they change, in date order."""
+    last: dict[str, int] = {}
+    out = []
+    for item in said:
+        for value, qualifier, counts in item.numbers:
+            if counts is None or last.get(counts) == value:
+                continue
+            out.append(
+                Figure(item.published, counts, value, qualifier, item.actor, last.get(counts))
+            )
+            last[counts] = value
+    return out
+
+
+def as_dict(story: Story) -> dict[str, Any]:
+    """The story as JSON (for `timeline --story --json` and tests)."""
+    return {
+        "topic": story.topic,
+        "title": story.title,
+        "sides": [
+            {
+                "side": side,
+                "name": story.names[side],
+                "stance": story.current[side].stance,
+                "since": story.current[side].since.isoformat(),
+                "published": story.current[side].said.published.isoformat(),
+                "actor": story.current[side].said.actor,
+                "quote": story.current[side].said.quote,
+                "source": story.current[side].said.source,
+                "timeline": [story.cells.get((side, i)) for i in range(len(story.periods))],
+            }
+            for side in story.sides
+        ],
+        "periods": [label for label, _first, _last in story.periods],
+        "figures": [
+            {
+                "published": f.published.isoformat(),
+                "counts": f.counts,
+                "value": f.value,
+                "qualifier": f.qualifier,
+                "actor": f.actor,
+                "previous": f.previous,
+            }
+            for f in story.figures
+        ],
+    }

@@ -64,6 +64,15 @@ def _watch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
 
 
+def _progress_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (also CLAIMWATCH_PROGRESS=0); it is drawn on stderr only when "
+        "stderr is a terminal",
+    )
+
+
 def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
@@ -110,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="+", metavar="PATH", help=".txt, .html, .html.gz or folders"
     )
     _watch_options(extract)
+    _progress_option(extract)
     extract.set_defaults(func=_lazy("claimwatch.commands:cmd_extract"))
 
     replay = _command(
@@ -127,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _watch_options(replay)
     _db_option(replay)
+    _progress_option(replay)
     replay.set_defaults(func=_lazy("claimwatch.commands:cmd_replay"))
 
     timeline = _command(
@@ -254,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--errors", action="store_true", help="list each missed and extra claim")
     evaluate.add_argument("--json", action="store_true", help="scores as one JSON object")
+    _progress_option(evaluate)
     evaluate.set_defaults(func=_lazy("claimwatch.commands:cmd_evaluate"))
     return parser
 

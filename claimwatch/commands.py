@@ -12,6 +12,7 @@ from claimwatch.corpus import read_manifest
 from claimwatch.errors import CorpusError, DocumentError, single_line
 from claimwatch.evaluate import devset_documents, evaluate, standard_documents
 from claimwatch.pipeline import ingest
+from claimwatch.progress import progress
 from claimwatch.settings import Settings, default_config_dir
 from extractors.article import iter_documents, load_document
 from extractors.claims import extract_claims
@@ -51,26 +52,29 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for empty in (p for p in paths if p.is_dir() and not iter_documents([p])):
         print(f"claimwatch: error: {empty}: no .txt, .html or .html.gz documents", file=sys.stderr)
         failed += 1
-    for path in iter_documents([p for p in paths if p.exists()]):
-        try:
-            article = load_document(path)
-        except DocumentError as exc:  # reported and skipped: the other documents go on
-            print(f"claimwatch: error: {single_line(str(exc))}", file=sys.stderr)
-            failed += 1
-            continue
-        claims = extract_claims(article, watchlist)
-        record = {
-            "path": str(path),
-            "title": article.title,
-            "language": article.language,
-            "published": article.published.isoformat() if article.published else None,
-            "url": article.url,
-            "outlet": article.outlet,
-            "claims_supported": article.language in SUPPORTED,
-            "text": article.text,
-            "claims": [c.as_dict() for c in claims],
-        }
-        sys.stdout.write(dumps(record) + "\n")
+    documents = iter_documents([p for p in paths if p.exists()])
+    with progress("extract", len(documents), args.no_progress) as tracker:
+        for path in documents:
+            try:
+                article = load_document(path)
+            except DocumentError as exc:  # reported and skipped: the other documents go on
+                tracker.fail(single_line(str(exc)))
+                continue
+            claims = extract_claims(article, watchlist)
+            record = {
+                "path": str(path),
+                "title": article.title,
+                "language": article.language,
+                "published": article.published.isoformat() if article.published else None,
+                "url": article.url,
+                "outlet": article.outlet,
+                "claims_supported": article.language in SUPPORTED,
+                "text": article.text,
+                "claims": [c.as_dict() for c in claims],
+            }
+            tracker.out.write(dumps(record) + "\n")
+            tracker.step()
+    failed += tracker.failed
     return 1 if failed else 0
 
 
@@ -79,22 +83,23 @@ def cmd_replay(args: argparse.Namespace) -> int:
     watchlist = _watchlist(settings)
     entries = read_manifest(Path(args.corpus), order=args.order)
     sessions = open_database(settings.database_url)
-    failed = 0
-    for entry in entries:
-        try:
-            article = load_document(entry.path)
-        except DocumentError as exc:  # reported and skipped: the other documents go on
-            print(f"claimwatch: error: {single_line(str(exc))}", file=sys.stderr)
-            failed += 1
-            continue
-        article.url = entry.url or article.url
-        article.outlet = entry.outlet or article.outlet
-        with transaction(sessions) as session:
-            alerts = ingest(session, article, entry.published, watchlist).alerts
-        log.info("%s: %d new alerts", entry.path.name, len(alerts))
-        for alert in alerts:
-            sys.stdout.write(dumps(alert) + "\n")
-        sys.stdout.flush()
+    with progress("replay", len(entries), args.no_progress) as tracker:
+        for entry in entries:
+            try:
+                article = load_document(entry.path)
+            except DocumentError as exc:  # reported and skipped: the other documents go on
+                tracker.fail(single_line(str(exc)))
+                continue
+            article.url = entry.url or article.url
+            article.outlet = entry.outlet or article.outlet
+            with transaction(sessions) as session:
+                alerts = ingest(session, article, entry.published, watchlist).alerts
+            log.info("%s: %d new alerts", entry.path.name, len(alerts))
+            for alert in alerts:
+                tracker.out.write(dumps(alert) + "\n")
+            tracker.out.flush()
+            tracker.step()
+    failed = tracker.failed
     return 1 if failed else 0
 
 
@@ -157,7 +162,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if args.heldout
         else standard_documents(devset, pages, default_config_dir().parent)
     )
-    reports = evaluate(documents)
+    with progress("evaluate", len(documents), args.no_progress) as tracker:
+        reports = evaluate(documents, tracker.step)
     if args.json:
         sys.stdout.write(dumps({lang: r.as_dict() for lang, r in sorted(reports.items())}) + "\n")
         return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,8 +131,11 @@ def standard_documents(devset: Path, pages: Path, root: Path) -> list[LabelledDo
     return documents
 
 
-def evaluate(documents: list[LabelledDocument]) -> dict[str, LanguageReport]:
-    """Run the extractor on each document and compare with its labels."""
+def evaluate(
+    documents: list[LabelledDocument], done: Callable[[], None] = lambda: None
+) -> dict[str, LanguageReport]:
+    """Run the extractor on each document and compare with its labels; `done` is called
+    after each document (the progress bar)."""
     reports: dict[str, LanguageReport] = defaultdict(LanguageReport)
     watchlists: dict[tuple[Path, Path], object] = {}
     for doc in documents:
@@ -161,4 +165,5 @@ def evaluate(documents: list[LabelledDocument]) -> dict[str, LanguageReport]:
             report.errors.append(f"{name}: missed {pair[0]} {pair[1]}")
         for pair in sorted(pred_as - gold_as):
             report.errors.append(f"{name}: extra  {pair[0]} {pair[1]}")
+        done()
     return dict(reports)

@@ -134,7 +134,8 @@ def _message(title: str, blocks: Sequence[_Block]) -> Message:
     return Message(title, _markdown(blocks), _html(blocks), _text(blocks))
 
 
-def _figure(number: Mapping[str, Any]) -> str:
+def figure_text(number: Mapping[str, Any]) -> str:
+    """`about 2,000 soldiers`, `thousands of soldiers`."""
     counts = number.get("counts") or ""
     qualifier = str(number.get("qualifier") or "exact")
     if qualifier in VAGUE:
@@ -174,7 +175,7 @@ def _side(
     head = _Line().add(f"{label}:", "b").add(f" {_speaker(view, names)} {_stance(view)}")
     figures = [n for n in view.get("numbers") or [] if counts is None or n.get("counts") == counts]
     if figures:
-        head.add(" (" + ", ".join(_figure(n) for n in figures) + ")")
+        head.add(" (" + ", ".join(figure_text(n) for n in figures) + ")")
     head.add(" · ")
     return [_source(head, view), _Quote(str(view.get("quote") or ""), language)]
 
@@ -200,8 +201,10 @@ def _change(payload: Mapping[str, Any]) -> str:
     before, after = payload.get("before"), payload["after"]
     if payload.get("kind") == "number_change":
         counts = payload.get("subject")
-        old = [_figure(n) for n in (before or {}).get("numbers", []) if n.get("counts") == counts]
-        new = [_figure(n) for n in after.get("numbers", []) if n.get("counts") == counts]
+        old = [
+            figure_text(n) for n in (before or {}).get("numbers", []) if n.get("counts") == counts
+        ]
+        new = [figure_text(n) for n in after.get("numbers", []) if n.get("counts") == counts]
         return f"{', '.join(old) or '?'} → {', '.join(new) or '?'}"
     if payload.get("kind") == "corroboration":
         return f"{_stance(after)}, now also in {after.get('outlet') or 'another outlet'}"

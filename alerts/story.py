@@ -7,7 +7,7 @@ of each pass and the chart of `claimwatch timeline --chart`. Pure: rows in, a St
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,7 @@ class Figure:
     qualifier: str
     actor: str
     previous: int | None  # the value before, None for the first figure
+    previous_qualifier: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,37 +159,46 @@ def _positions(said: list[Said]) -> dict[str, Position]:
 
 
 def _periods(days: list[date], limit: int) -> list[tuple[str, date, date]]:
-    """The periods that hold claims, at most `limit` (the latest): days for a story of two
-    weeks, weeks up to four months, else months."""
+    """The periods that hold claims: days, weeks or months, the finest that gives at most
+    `limit` of them (a story told on four days shows those four days); past months only
+    the latest `limit`."""
     if not days:
         return []
-    span = (max(days) - min(days)).days
-    bounds: dict[date, tuple[str, date, date]] = {}
-    for day in days:
-        if span <= 14:
-            bounds[day] = (day.isoformat(), day, day)
-        elif span <= 120:
-            monday = day - timedelta(days=day.weekday())
-            bounds[monday] = (f"week of {monday.isoformat()}", monday, monday + timedelta(days=6))
-        else:
-            first = day.replace(day=1)
-            following = (first + timedelta(days=32)).replace(day=1)
-            bounds[first] = (first.strftime("%b %Y"), first, following - timedelta(days=1))
-    return [bounds[key] for key in sorted(bounds)][-limit:]
+    for unit in (_day, _week, _month):
+        periods = sorted({unit(day) for day in days}, key=lambda p: p[1])
+        if len(periods) <= limit:
+            return periods
+    return periods[-limit:]
+
+
+def _day(day: date) -> tuple[str, date, date]:
+    return (day.isoformat(), day, day)
+
+
+def _week(day: date) -> tuple[str, date, date]:
+    monday = day - timedelta(days=day.weekday())
+    return (f"week of {monday.isoformat()}", monday, monday + timedelta(days=6))
+
+
+def _month(day: date) -> tuple[str, date, date]:
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return (first.strftime("%b %Y"), first, following - timedelta(days=1))
 
 
 def _figures(said: list[Said]) -> list[Figure]:
     """Each counted thing's figures where they change, in date order."""
-    last: dict[str, int] = {}
+    last: dict[str, tuple[int, str]] = {}
     out = []
     for item in said:
         for value, qualifier, counts in item.numbers:
-            if counts is None or last.get(counts) == value:
+            before = last.get(counts) if counts is not None else None
+            if counts is None or (before is not None and before[0] == value):
                 continue
-            out.append(
-                Figure(item.published, counts, value, qualifier, item.actor, last.get(counts))
-            )
-            last[counts] = value
+            previous, previous_qualifier = before if before else (None, None)
+            figure = Figure(item.published, counts, value, qualifier, item.actor, previous)
+            out.append(replace(figure, previous_qualifier=previous_qualifier))
+            last[counts] = (value, qualifier)
     return out
 
 

@@ -25,6 +25,7 @@ from feeds.config import FeedSpec
 from feeds.guard import Policy
 from flows import report
 from flows.outcomes import FeedOutcome, PageOutcome, PassReport
+from flows.publish import publish_stories
 from flows.tasks import (
     FeedFailure,
     PageFetch,
@@ -149,9 +150,14 @@ def monitor(
     )
     titles = {topic.id: topic.title for topic in watchlist.topics}
     delivery = deliver_alerts(settings.database_url, routes, titles)
+    headline = report.headline(result)
     create_markdown_artifact(
-        markdown=report.markdown(result), key="claimwatch-pass", description="Claims and changes"
+        markdown=report.markdown(result), key="claimwatch-pass", description=headline
     )
+    published = publish_stories(settings.database_url, watchlist, return_state=True)
+    if published.is_failed():  # the pass's own results stand; the stories come next pass
+        reason = one_line(published.result(raise_exception=False))
+        logger.warning("stories not published: %s", reason)
     if routes:
         create_markdown_artifact(
             markdown=delivery.as_markdown(), key="claimwatch-delivery", description="Alert routes"
@@ -161,7 +167,7 @@ def monitor(
     )
     failed = result.failed_feeds
     summary = (
-        f"{len(result.feeds) - len(failed)}/{len(result.feeds)} feeds read, "
+        f"{headline} · {len(result.feeds) - len(failed)}/{len(result.feeds)} feeds read, "
         f"{sum(p.status == 'new' for p in result.pages)} new articles, "
         f"{len(result.alerts)} alerts; delivery: {delivery.summary()}"
     )

@@ -262,7 +262,13 @@ def _ingest_one(
         return PageOutcome(page.url, page.feed_url, "known", title=article.title)
     status = "copy" if result.copy_of else "known" if result.known else "new"
     claims = [
-        {**claim.as_dict(), "url": page.url, "outlet": article.outlet} for claim in result.claims
+        {
+            **claim.as_dict(),
+            "url": page.url,
+            "outlet": article.outlet,
+            "name": watchlist.display_name(claim.actor),
+        }
+        for claim in result.claims
     ]
     return PageOutcome(
         page.url,

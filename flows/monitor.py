@@ -90,8 +90,16 @@ class _NoTraceback(logging.Filter):
         return True
 
 
+def run_name() -> str:
+    """A pass is named by when it was due, so the dashboard's list reads as a log:
+    `pass 2026-12-02 08:15 UTC`."""
+    return f"pass {flow_run.scheduled_start_time:%Y-%m-%d %H:%M} UTC"
+
+
 @flow(
-    name="monitor", description="Poll the feeds, extract new articles, record claims and changes."
+    name="monitor",
+    description="Poll the feeds, extract new articles, record claims and changes.",
+    flow_run_name=run_name,
 )
 def monitor(
     config_dir: str | None = None,

@@ -188,19 +188,21 @@ def story_markdown(story: Story) -> str:
         "",
         "## Where each side stands",
         "",
-        "| side | position | since | last said |",
-        "| --- | --- | --- | --- |",
+        "| side | position | since | last said | by | source |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
+    quotes = []
     for side in story.sides:
         position = story.current[side]
         said = position.said
-        who = story.names.get(said.actor, said.actor)
-        speaker = "" if said.actor == side else f"{escape_markdown(who)}: "
+        name = escape_markdown(story.names[side])
+        who = escape_markdown(story.names.get(said.actor, said.actor))
         lines.append(
-            f"| **{escape_markdown(story.names[side])}** | {label(position.stance)} "
-            f"| {position.since.isoformat()} | {said.published.isoformat()}, {speaker}"
-            f"\u201c{escape_markdown(_short(said.quote, 200))}\u201d ({_where(said)}) |"
+            f"| **{name}** | {label(position.stance)} | {position.since.isoformat()} "
+            f"| {said.published.isoformat()} | {who} | {_where(said)} |"
         )
+        quotes.append(f"- **{name}**: \u201c{escape_markdown(_short(said.quote, 240))}\u201d")
+    lines += ["", *quotes]
     if story.periods:
         lines += ["", "## Positions over time", ""]
         lines.append("| side | " + " | ".join(p[0] for p in story.periods) + " |")

@@ -4,6 +4,7 @@ artifact of each topic, and the readable names they use."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -136,6 +137,7 @@ def test_a_seed_pass_leads_with_the_confirmation_and_publishes_the_story(seed_pa
     headline = f"{top['title']} (+{len(alerts) - 1} more)"
     assert artifacts["claimwatch-pass"]["description"] == headline
     assert run["state"]["message"].startswith(headline)
+    assert re.fullmatch(r"pass \d{4}-\d\d-\d\d \d\d:\d\d UTC", run["name"]), run["name"]
 
     story = artifacts["story-nk-troops"]
     table = story["data"].split("## Where each side stands")[1].split("##")[0]

@@ -7,12 +7,12 @@ of each pass and the chart of `claimwatch timeline --chart`. Pure: rows in, a St
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from alerts.payload import display
-from storage.ledger import outlet_of
+from storage.outbox import outlet_name
 
 if TYPE_CHECKING:
     from storage.models import Article, Claim
@@ -31,7 +31,7 @@ class Said:
     stance: str
     quote: str
     source: str  # URL or file path
-    outlet: str | None
+    outlet: str  # the outlet, else the site, else the file name (`storage.outbox.outlet_name`)
     headline: bool  # the quote is the article's title
     numbers: tuple[tuple[int, str, str | None], ...] = ()  # (value, qualifier, counts)
 
@@ -93,7 +93,7 @@ def said_of(rows: Iterable[tuple[Claim, Article]]) -> list[Said]:
                 stance=claim.stance,
                 quote=claim.quote,
                 source=article.url or article.path or article.key,
-                outlet=outlet_of(article.outlet, article.url),
+                outlet=outlet_name(article),
                 headline=" ".join(claim.quote.split()) == " ".join(article.title.split()),
                 numbers=numbers,
             )
@@ -112,50 +112,44 @@ def build_story(
     """The story of one topic. Sides the topic is `about` come first, then the others by
     how much they said; periods are days, weeks or months, whichever fits the span."""
     said = sorted(said, key=lambda s: s.published)
-    counts: dict[str, int] = {}
+    days: dict[str, dict[date, list[Said]]] = {}  # side -> day -> what it said that day
     for item in said:
-        counts[item.side] = counts.get(item.side, 0) + 1
-    sides = sorted(counts, key=lambda side: (side not in about, -counts[side]))
+        days.setdefault(item.side, {}).setdefault(item.published, []).append(item)
+    sides = sorted(days, key=lambda side: (side not in about, -sum(map(len, days[side].values()))))
     names = {side: name(side) for side in sides}
-    names |= {s.actor: name(s.actor) for s in said}
+    names |= {actor: name(actor) for actor in dict.fromkeys(s.actor for s in said)}
     periods = _periods([s.published for s in said], max_periods)
-    story = Story(topic, title, said, sides, names, _positions(said), periods)
-    for index, (_label, first, last) in enumerate(periods):
-        for side in sides:
-            within = [s for s in said if s.side == side and first <= s.published <= last]
+    current = {side: _position(side, by_day) for side, by_day in days.items()}
+    story = Story(topic, title, said, sides, names, current, periods, figures=_figures(said))
+    for side, by_day in days.items():
+        for index, (_label, first, last) in enumerate(periods):
+            within = [day for day in by_day if first <= day <= last]
             if within:
-                story.cells[(side, index)] = _position_of(within).stance
-    story.figures = _figures(said)
+                story.cells[(side, index)] = _position_of(by_day[max(within)]).stance
     return story
 
 
-def _position_of(said: list[Said]) -> Said:
-    """What a side said last: on its latest day the strongest stance, a body sentence
-    rather than the headline."""
-    latest = max(s.published for s in said)
-    that_day = [s for s in said if s.published == latest]
+def _position_of(that_day: list[Said]) -> Said:
+    """What a side said on one day: the strongest stance, a body sentence rather than the
+    headline."""
     return min(that_day, key=lambda s: (_strength(s.stance), s.headline))
+
+
+def _position(side: str, by_day: dict[date, list[Said]]) -> Position:
+    """A side's latest position, and since when it has held it: back through the days
+    whose position was the same."""
+    days = sorted(by_day)
+    now = _position_of(by_day[days[-1]])
+    since = days[-1]
+    for day in reversed(days):
+        if _position_of(by_day[day]).stance != now.stance:
+            break
+        since = day
+    return Position(side, now.stance, since, now)
 
 
 def _strength(stance: str) -> int:
     return STRENGTH.index(stance) if stance in STRENGTH else len(STRENGTH)
-
-
-def _positions(said: list[Said]) -> dict[str, Position]:
-    by_side: dict[str, list[Said]] = {}
-    for item in said:
-        by_side.setdefault(item.side, []).append(item)
-    current = {}
-    for side, items in by_side.items():
-        days = sorted({s.published for s in items})
-        now = _position_of(items)
-        since = now.published
-        for day in reversed(days):  # back through the days whose position was the same
-            if _position_of([s for s in items if s.published == day]).stance != now.stance:
-                break
-            since = day
-        current[side] = Position(side, now.stance, since, now)
-    return current
 
 
 def _periods(days: list[date], limit: int) -> list[tuple[str, date, date]]:
@@ -196,8 +190,17 @@ def _figures(said: list[Said]) -> list[Figure]:
             if counts is None or (before is not None and before[0] == value):
                 continue
             previous, previous_qualifier = before if before else (None, None)
-            figure = Figure(item.published, counts, value, qualifier, item.actor, previous)
-            out.append(replace(figure, previous_qualifier=previous_qualifier))
+            out.append(
+                Figure(
+                    item.published,
+                    counts,
+                    value,
+                    qualifier,
+                    item.actor,
+                    previous,
+                    previous_qualifier,
+                )
+            )
             last[counts] = (value, qualifier)
     return out
 

@@ -81,14 +81,17 @@ class Watchlist:
     topics: list[Topic]
     actors: list[Actor]
     _index: dict[str, list[tuple[Pattern, Actor]]] = field(default_factory=dict, repr=False)
+    _by_id: dict[str, Actor] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        for actor in reversed(self.actors):  # the first of an id wins, as a scan would find it
+            self._by_id[actor.id] = actor
         for actor in self.actors:
             for pattern in actor.names:
                 self._index.setdefault(_key(pattern), []).append((pattern, actor))
 
     def actor(self, actor_id: str) -> Actor | None:
-        return next((a for a in self.actors if a.id == actor_id), None)
+        return self._by_id.get(actor_id)
 
     def display_name(self, identifier: str) -> str:
         """How alerts name an actor or a side: the actor's own name that spells its id

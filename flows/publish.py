@@ -10,14 +10,15 @@ from prefect.cache_policies import NO_CACHE
 from alerts.story import Story, build_story, said_of
 from extractors.watchlist import Watchlist
 from flows.report import story_key, story_markdown
-from storage.db import open_database, transaction
+from flows.tasks import sessions_for
+from storage.db import transaction
 from storage.ledger import timeline
 
 
 def stories(database_url: str, watchlist: Watchlist) -> list[Story]:
     """Every topic's story, from the ledger as it is now."""
     out = []
-    with transaction(open_database(database_url)) as session:
+    with transaction(sessions_for(database_url)) as session:
         for topic in watchlist.topics:
             said = said_of(timeline(session, topic.id))
             out.append(

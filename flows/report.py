@@ -45,14 +45,9 @@ def feed_table(report: PassReport) -> list[dict[str, object]]:
 
 
 def ranked(alerts: list[dict]) -> list[dict]:
-    """Most important first: by severity, then the newest change first."""
-    return sorted(
-        alerts, key=lambda a: (-severity_rank(a["severity"]), _negated(a["after"]["published"]))
-    )
-
-
-def _negated(day: str) -> tuple[int, ...]:
-    return tuple(-int(part) for part in day.split("-") if part.isdigit())
+    """Most important first: by severity, then the newest change first (ISO dates)."""
+    newest = sorted(alerts, key=lambda a: a["after"]["published"], reverse=True)
+    return sorted(newest, key=lambda a: -severity_rank(a["severity"]))
 
 
 def headline(report: PassReport) -> str:
@@ -221,17 +216,19 @@ def story_markdown(story: Story) -> str:
         )
         before = ""
         if figure.previous is not None:
-            earlier = {"value": figure.previous, "qualifier": figure.previous_qualifier}
-            before = (
-                f" (before: {escape_markdown(figure_text(earlier | {'counts': figure.counts}))})"
-            )
+            earlier = {
+                "value": figure.previous,
+                "qualifier": figure.previous_qualifier,
+                "counts": figure.counts,
+            }
+            before = f" (before: {escape_markdown(figure_text(earlier))})"
         who = escape_markdown(story.names.get(figure.actor, figure.actor))
         lines.append(f"- {figure.published.isoformat()}: **{escape_markdown(now)}**, {who}{before}")
     return "\n".join(lines) + "\n"
 
 
 def _where(said: Said) -> str:
-    name = escape_markdown(said.outlet or said.source.rsplit("/", 1)[-1])
+    name = escape_markdown(said.outlet)
     return f"[{name}]({said.source})" if said.source.startswith("http") else name
 
 

@@ -7,7 +7,11 @@ the claims that just arrived, against what was said before them:
 - `new_actor`: the first claim ever of an actor (or of a side) on the topic.
 - `stance_change`: an actor's (or side's) polarity differs from its latest earlier one.
   Within one article the most decisive claim speaks for it (an admission outweighs a
-  hedge in the same text).
+  hedge in the same text). One change is one alert: when a side changes in an article,
+  its speakers' own changes there are the same news and are not raised again.
+  Articles of one day (their time is not known) are read with the statements that keep
+  the earlier position first, so a same-day reversal is raised once, not undone by a
+  stray echo of the old position sorted after it.
 - `number_change`: a figure for the same topic and counted thing differs by 25 % or
   more from the latest earlier one (only figures stated as fact, not denied ones).
 - `corroboration`: another outlet repeats an actor's assert. Syndicated copies of one
@@ -31,6 +35,7 @@ DECISIVENESS = {"confirm": 3, "deny": 3, "accuse": 2, "assert": 2, "evade": 1, "
 VAGUE = frozenset({"thousands", "hundreds", "tens_of_thousands"})
 NUMBER_THRESHOLD = 0.25
 SCOPES = ("actor", "group")
+REVERSIBLE = frozenset({"deny", "confirm"})
 
 
 @dataclass(frozen=True)
@@ -94,13 +99,35 @@ def _positions(entries: list[Entry], scope: str) -> dict[str, list[Entry]]:
     result: dict[str, list[Entry]] = {}
     for (subject, _article), group in per_article.items():
         result.setdefault(subject, []).append(_decisive(group))
-    for positions in result.values():
-        positions.sort(key=lambda e: e.order)
-    return result
+    return {subject: _by_day(positions) for subject, positions in result.items()}
 
 
-def _severity(before: str, after: str) -> str:
-    return "high" if {before, after} == {"deny", "confirm"} else "medium"
+def _by_day(positions: list[Entry]) -> list[Entry]:
+    """Positions in ledger order, and within one day: those that keep the position of the
+    day before first, then the others, the most decisive last."""
+    positions.sort(key=lambda e: e.order)
+    ordered: list[Entry] = []
+    start = 0
+    while start < len(positions):
+        day = positions[start].published
+        end = start
+        while end < len(positions) and positions[end].published == day:
+            end += 1
+        kept = POLARITY[ordered[-1].stance] if ordered else None
+        same_day = positions[start:end]
+        same_day.sort(
+            key=lambda e: (POLARITY[e.stance] != kept, kept is not None and DECISIVENESS[e.stance])
+        )
+        ordered += same_day
+        start = end
+    return ordered
+
+
+def _reversed(earlier: list[Entry], after: str) -> Entry | None:
+    """The denial (or confirmation) that `after` reverses, also through an evasion in
+    between (deny, evade, confirm): the last decisive earlier position, if it is the other."""
+    decided = next((e for e in reversed(earlier) if e.stance in REVERSIBLE), None)
+    return decided if decided is not None and {decided.stance, after} == REVERSIBLE else None
 
 
 def stance_changes(ledger: list[Entry]) -> list[Change]:
@@ -125,18 +152,39 @@ def stance_changes(ledger: list[Entry]) -> list[Change]:
                 before = positions[index - 1]
                 if later_known or POLARITY[before.stance] == POLARITY[current.stance]:
                     continue
+                # a reversal is told against the position it reverses (deny -> confirm)
+                reversed_ = _reversed(positions[:index], current.stance)
                 change = Change(
                     "stance_change",
                     current.topic,
                     scope,
                     subject,
-                    _severity(before.stance, current.stance),
-                    before,
+                    "high" if reversed_ else "medium",
+                    reversed_ or before,
                     current,
                 )
                 if _fresh(change, seen_pairs):
                     changes.append(change)
-    return changes
+    return _one_per_side(changes)
+
+
+def _one_per_side(changes: list[Change]) -> list[Change]:
+    """A side's stance change in an article stands for its speakers' own changes there
+    (`Russia now confirms` once, not again for the Kremlin or for the actor `russia`)."""
+    sides = {
+        (c.after.article_key, c.subject)
+        for c in changes
+        if c.kind == "stance_change" and c.scope == "group"
+    }
+    return [
+        c
+        for c in changes
+        if not (
+            c.kind == "stance_change"
+            and c.scope == "actor"
+            and (c.after.article_key, c.after.group) in sides
+        )
+    ]
 
 
 def _fresh(change: Change, seen: set[tuple[str, str, str]]) -> bool:

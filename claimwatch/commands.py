@@ -15,7 +15,7 @@ from claimwatch.pipeline import ingest
 from claimwatch.progress import progress
 from claimwatch.settings import Settings, default_config_dir
 from extractors.article import iter_documents, load_document
-from extractors.claims import extract_claims
+from extractors.claims import read_claims
 from extractors.language import SUPPORTED
 from extractors.watchlist import Watchlist, load_topics, load_watchlist
 from storage.db import open_database, transaction
@@ -60,7 +60,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             except DocumentError as exc:  # reported and skipped: the other documents go on
                 tracker.fail(single_line(str(exc)))
                 continue
-            claims = extract_claims(article, watchlist)
+            read = read_claims(article, watchlist)
             record = {
                 "path": str(path),
                 "title": article.title,
@@ -70,7 +70,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 "outlet": article.outlet,
                 "claims_supported": article.language in SUPPORTED,
                 "text": article.text,
-                "claims": [c.as_dict() for c in claims],
+                "claims": [c.as_dict() for c in read.claims],
+                # stances the article recalls as earlier (`had denied`): no position today
+                "past_claims": [c.as_dict() for c in read.past],
             }
             tracker.out.write(dumps(record) + "\n")
             tracker.step()

@@ -50,11 +50,13 @@ class Claim:
     numbers: list[dict] = field(default_factory=list)
     position: int = 0  # the sentence's index in the article, for ordering
     weak: bool = False  # a plain verb of saying on a topic taken from the context
+    past: bool = False  # a stance the article recalls as earlier: never its position today
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data.pop("position")
         data.pop("weak")
+        data.pop("past")
         return data
 
 
@@ -82,6 +84,7 @@ class ClaimsRead:
 
     claims: list[Claim]
     stopped: str | None = None  # why reading stopped before the end, if it did
+    past: list[Claim] = field(default_factory=list)  # stances recalled as earlier ones
 
 
 def extract_claims(article: Article, watchlist: Watchlist) -> list[Claim]:
@@ -110,7 +113,7 @@ def read_claims(article: Article, watchlist: Watchlist, budget: float | None = N
         for sentence in sentences:
             if budget is not None and time.monotonic() - started > budget:
                 reason = f"claims: reading stopped after {budget:g}s at sentence {position + 1}"
-                return ClaimsRead(_dedupe(claims), stopped=reason)
+                return _split(_dedupe(claims), stopped=reason)
             found = _sentence_claims(sentence, position, watchlist, lexicon, context, block.heading)
             if not found and not block.heading:
                 _note_subject(sentence, watchlist, context.recent)
@@ -122,7 +125,14 @@ def read_claims(article: Article, watchlist: Watchlist, budget: float | None = N
         if in_lead:
             context.article_topics |= heading_topics
             in_lead = block.heading
-    return ClaimsRead(_dedupe(claims))
+    return _split(_dedupe(claims))
+
+
+def _split(claims: list[Claim], stopped: str | None = None) -> ClaimsRead:
+    """The article's positions, and apart from them the stances it recalls as earlier."""
+    return ClaimsRead(
+        [c for c in claims if not c.past], stopped, past=[c for c in claims if c.past]
+    )
 
 
 def _note_subject(sentence: str, watchlist: Watchlist, recent: Recent) -> None:
@@ -164,6 +174,12 @@ def _sentence_claims(
     if not direct and not inherited:
         return []
     cues = find_cues(tokens, lexicon)
+    # a stance told as earlier gives way to one told now (`Nach tagelangen Dementis räumte
+    # X ein`); told alone, it is kept as what the actor said before (`X hatte bestritten`)
+    present = [c for c in cues if not c.past]
+    past = len(present) < len(cues) and not has_explicit(present)
+    if not past:
+        cues = present
     stance = main_stance(cues)
     impersonal = _impersonal(tokens, lexicon)
     continued = _continued(tokens, lexicon, context.recent, position)
@@ -209,6 +225,7 @@ def _sentence_claims(
                     numbers=numbers,
                     position=position,
                     weak=weak,
+                    past=past,
                 )
             )
     return claims

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from extractors.lexicon import NOT_A_CUE, REPORTING, Lexicon
 from extractors.sentences import QUOTE_MARKS
-from extractors.tokens import WHOLE, Token
+from extractors.tokens import WHOLE, Pattern, Token
 
 # Which way a stance goes: for it (1), against it (-1), neither (0).
 POLARITY = {"assert": 1, "confirm": 1, "accuse": 1, "deny": -1, "evade": 0, "doubt": 0}
@@ -28,6 +28,7 @@ class Cue:
     quoted: bool
     text: str
     negated: bool = False
+    past: bool = False  # recalled as earlier: `had denied`, `bestritt zunächst`
 
 
 def _negation_at(tokens: list[Token], k: int, lexicon: Lexicon) -> bool:
@@ -111,6 +112,11 @@ def _agentless_passive(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> bool:
     )
     if not (after or auxiliary):
         return False
+    if lexicon.language == "en" and any(
+        tokens[k].lower in lexicon.perfect or tokens[k].lower == "had"
+        for k in range(max(0, cue.start - 2), cue.start)
+    ):
+        return False  # `has denied for months`: the perfect is active
     # German names the agent anywhere inside the verbal bracket: `wurde von der Nato ... kritisiert`
     reach = part.start if lexicon.language == "de" else cue.start - 4
     return not any(tokens[k].lower in lexicon.passive_agent for k in part if k >= reach)
@@ -155,13 +161,58 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
             continue  # `X wurde vorgeworfen`, `X accused of`: X is the target, nobody speaks
         if cue.stance == REPORTING and _passive_saying(tokens, cue, lexicon):
             continue  # `die „Sieben Söhne“ genannt werden`: what things are called, by nobody
-        if cue.stance == "evade" or cue.quoted or not _negated(tokens, cue, lexicon):
-            result.append(cue)
-            continue
-        turned = NEGATED.get(cue.stance)
-        if turned:
-            result.append(Cue(turned, cue.start, cue.end, cue.quoted, cue.text, negated=True))
-    return result
+        if cue.stance != "evade" and not cue.quoted and _negated(tokens, cue, lexicon):
+            turned = NEGATED.get(cue.stance)
+            if not turned:
+                continue
+            cue = Cue(turned, cue.start, cue.end, cue.quoted, cue.text, negated=True)
+        result.append(cue)
+    return [
+        Cue(c.stance, c.start, c.end, c.quoted, c.text, c.negated, past=True)
+        if c.stance in REVERSIBLE and not c.quoted and _recalled(tokens, c, result, lexicon)
+        else c
+        for c in result
+    ]
+
+
+REVERSIBLE = frozenset(["deny", "confirm", "evade"])  # positions that a later one reverses
+
+
+def _recalled(tokens: list[Token], cue: Cue, cues: list[Cue], lexicon: Lexicon) -> bool:
+    """Whether a denial, confirmation or evasion is told as an earlier one: in the past
+    perfect (`had denied`, `bestätigt hatten das bisher weder X noch Y`), marked as earlier
+    (`initially denied`, `bestritt zunächst`; not for an evasion: `wollte das zunächst nicht
+    bestätigen` is still so), lasting until some time ago (`denied it for years`, but
+    `has denied it for years` goes on), or what came before (`nach tagelangen Dementis`).
+    A marker belongs to the cue nearest to it: in `Nach tagelangen Dementis räumte X ein`
+    only the denial is earlier."""
+    part = segment(tokens, cue)
+
+    def own(k: int) -> bool:
+        distance = min(abs(k - cue.start), abs(k - (cue.end - 1)))
+        return all(
+            min(abs(k - c.start), abs(k - (c.end - 1))) >= distance for c in cues if c != cue
+        )
+
+    def marked(patterns: list[Pattern], where: range) -> bool:
+        return any(own(k) and any(p.match_at(tokens, k, WHOLE) for p in patterns) for k in where)
+
+    # German puts the auxiliary anywhere in the clause, English right before the verb
+    before = part if lexicon.language == "de" else range(max(part.start, cue.start - 3), cue.start)
+    if marked(lexicon.pluperfect, before):
+        return True
+    if cue.stance == "evade":
+        return False
+    if marked(lexicon.recalled, part):
+        return True
+    perfect = any(tokens[k].lower in lexicon.perfect for k in part)
+    if not perfect and marked(lexicon.durations, part):
+        return True
+    for k in range(max(part.start, cue.start - 4), cue.start):
+        between = tokens[k + 1 : cue.start]
+        if tokens[k].lower in lexicon.after and all(t.text.islower() for t in between):
+            return True
+    return False
 
 
 class _Disjoint:

@@ -30,6 +30,10 @@ class Lexicon:
     negations: list[Pattern]
     conditionals: list[Pattern]
     pluperfect: list[Pattern]
+    recalled: list[Pattern]  # `zunächst`, `initially`: what a stance verb says was earlier
+    durations: list[Pattern]  # `jahrelang`, `for years`: earlier, unless still ongoing
+    perfect: frozenset[str]  # `has`, `hat`: a duration that goes on to now
+    after: frozenset[str]  # `nach`, `after`: a stance before the one the sentence tells
     pronouns: frozenset[str]
     group_pronouns: frozenset[str]
     subject_pronouns: frozenset[str]
@@ -130,6 +134,10 @@ def load_lexicon(language: str) -> Lexicon:
         negations=compile_all(_strings(data, "negations", path)),
         conditionals=compile_all(_strings(data, "conditionals", path)),
         pluperfect=compile_all(_strings(data, "pluperfect", path)),
+        recalled=compile_all(_strings(data, "recalled", path)),
+        durations=compile_all(_strings(data, "durations", path)),
+        perfect=lower("perfect"),
+        after=lower("after"),
         pronouns=lower("pronouns"),
         group_pronouns=lower("group_pronouns"),
         subject_pronouns=lower("subject_pronouns"),

@@ -30,6 +30,7 @@ SEVERITIES = ("low", "medium", "high")
 MODES = ("immediate", "digest")
 DIGEST_ONLY = frozenset({"corroboration"})  # low-value kinds that never interrupt anyone
 KEYS = ("name", "urls", "topics", "min_severity", "mode", "schedule", "timezone", "operations")
+TOP_KEYS = ("routes", "feeds_dir")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _UNITS = {"m": 60, "h": 3600, "d": 86400}
@@ -152,12 +153,29 @@ def load_routes(
     return routes
 
 
+def _feeds_dir(data: Mapping[str, Any], path: Path) -> str | None:
+    value = data.get("feeds_dir")
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ConfigError(f"{path}: `feeds_dir` must be a folder path")
+    return value.strip() if value else None
+
+
+def load_feeds_dir(config_dir: Path, defaults_dir: Path) -> str | None:
+    """`feeds_dir:` of `config_dir/alerts.yaml` (else `defaults_dir/alerts.yaml`), if set."""
+    for path in (Path(config_dir) / FILE, Path(defaults_dir) / FILE):
+        if path.exists():
+            data = read_yaml(path, ConfigError)
+            return _feeds_dir(data, path) if isinstance(data, dict) else None
+    return None
+
+
 def _read_file(path: Path, environ: Mapping[str, str]) -> list[Route]:
     data = read_yaml(path, ConfigError)
     if data is None:
         return []
-    if not isinstance(data, dict) or set(data) - {"routes"}:
-        raise ConfigError(f"{path}: expected a mapping with one key, `routes`")
+    if not isinstance(data, dict) or set(data) - set(TOP_KEYS):
+        raise ConfigError(f"{path}: expected a mapping with the keys `routes` and `feeds_dir`")
+    _feeds_dir(data, path)
     items = data.get("routes") or []
     if not isinstance(items, list):
         raise ConfigError(f"{path}: `routes` must be a list")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from alerts.delivery import deliver_pending, send_test
+from alerts.feedfiles import feed_path, topic_feed, write_file
 from alerts.message import probe_message
 from alerts.routes import ENV_VAR, FILE
 from claimwatch.commands import dumps, settings_from
@@ -15,7 +17,7 @@ from claimwatch.settings import Settings
 from extractors.watchlist import load_topics
 from storage.db import open_database, transaction
 from storage.models import Delivery
-from storage.outbox import deliveries_of, list_alerts
+from storage.outbox import deliveries_of, list_alerts, topic_alerts
 
 
 def _no_routes(settings: Settings) -> str:
@@ -97,3 +99,22 @@ def cmd_alerts_send(args: argparse.Namespace) -> int:
         print(route.line())
     print(report.summary())
     return 0 if report.ok else 1
+
+
+def cmd_alerts_feed(args: argparse.Namespace) -> int:
+    """Write a topic's Atom feed from the database now (or print it with `--out -`)."""
+    settings = settings_from(args)
+    titles = {topic.id: topic.title for topic in load_topics(settings.topics_file)}
+    sessions = open_database(settings.database_url, must_exist=True)
+    with transaction(sessions) as session:
+        if args.topic not in titles and not topic_alerts(session, args.topic, 1):
+            known = ", ".join(sorted(titles))
+            raise ConfigError(f"unknown topic {args.topic!r} (known: {known})")
+        data = topic_feed(session, args.topic, titles)
+    if args.out == "-":
+        sys.stdout.buffer.write(data)
+        return 0
+    path = Path(args.out) if args.out else feed_path(settings.feeds_dir(), args.topic)
+    write_file(path, data)
+    print(path)
+    return 0

@@ -217,6 +217,20 @@ def build_parser() -> argparse.ArgumentParser:
     _watch_options(alerts_list)
     _db_option(alerts_list)
     alerts_list.set_defaults(func=_lazy("claimwatch.alert_commands:cmd_alerts_list"))
+    alerts_feed = _command(
+        alerts_sub,
+        "feed",
+        "Write a topic's alerts as an Atom feed now (default: FEEDS_DIR/TOPIC.xml; "
+        "FEEDS_DIR is $CLAIMWATCH_FEEDS_DIR, else feeds_dir of alerts.yaml, else var/feeds).",
+        "claimwatch alerts feed nk-troops --out - | head",
+    )
+    alerts_feed.add_argument("topic", metavar="TOPIC", help="topic id from topics.yaml")
+    alerts_feed.add_argument(
+        "--out", metavar="FILE", help="write the feed to FILE instead, or to stdout with -"
+    )
+    _watch_options(alerts_feed)
+    _db_option(alerts_feed)
+    alerts_feed.set_defaults(func=_lazy("claimwatch.alert_commands:cmd_alerts_feed"))
     alerts_test = _command(
         alerts_sub,
         "test",

@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from alerts.feedfiles import write_feeds
 from claimwatch.corpus import read_manifest
 from claimwatch.errors import CorpusError, DocumentError, single_line
 from claimwatch.evaluate import devset_documents, evaluate, standard_documents
@@ -101,6 +102,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 tracker.out.write(dumps(alert) + "\n")
             tracker.out.flush()
             tracker.step()
+    titles = {topic.id: topic.title for topic in watchlist.topics}
+    changed = write_feeds(sessions, settings.feeds_dir(), titles)
+    log.info("feeds: %d of %d changed in %s", len(changed), len(titles), settings.feeds_dir())
     failed = tracker.failed
     return 1 if failed else 0
 

@@ -6,11 +6,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alerts.routes import Route, load_routes
+from alerts.routes import Route, load_feeds_dir, load_routes
 from claimwatch.errors import ConfigError
 from feeds.config import FeedsConfig, load_feeds_config
 
 DEFAULT_DB_FILE = "var/claimwatch.db"
+DEFAULT_FEEDS_DIR = "var/feeds"
 
 
 def default_config_dir() -> Path:
@@ -56,6 +57,15 @@ class Settings:
 
         The whole environment is passed: route URLs may name secrets as ${VARIABLE}."""
         return load_routes(self.config_dir, self.defaults_dir or default_config_dir(), os.environ)
+
+    def feeds_dir(self) -> Path:
+        """Where the topics' Atom feeds go: $CLAIMWATCH_FEEDS_DIR, else `feeds_dir:` of
+        alerts.yaml, else var/feeds; a relative path is relative to the working directory."""
+        chosen = self.env.get("CLAIMWATCH_FEEDS_DIR", "").strip()
+        if not chosen:
+            defaults = self.defaults_dir or default_config_dir()
+            chosen = load_feeds_dir(self.config_dir, defaults) or DEFAULT_FEEDS_DIR
+        return Path(chosen)
 
     @classmethod
     def load(

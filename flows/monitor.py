@@ -25,7 +25,7 @@ from feeds.config import FeedSpec
 from feeds.guard import Policy
 from flows import report
 from flows.outcomes import FeedOutcome, PageOutcome, PassReport
-from flows.publish import publish_stories
+from flows.publish import publish_stories, write_feeds
 from flows.tasks import (
     FeedFailure,
     PageFetch,
@@ -158,13 +158,17 @@ def monitor(
     )
     titles = {topic.id: topic.title for topic in watchlist.topics}
     delivery = deliver_alerts(settings.database_url, routes, titles)
+    feeds_dir = str(settings.feeds_dir())
+    written = write_feeds(settings.database_url, titles, feeds_dir, return_state=True)
+    if written.is_failed():  # like the stories: a warning, the feeds come next pass
+        logger.warning("feeds not written: %s", one_line(written.result(raise_on_failure=False)))
     headline = report.headline(result)
     create_markdown_artifact(
         markdown=report.markdown(result), key="claimwatch-pass", description=headline
     )
     published = publish_stories(settings.database_url, watchlist, return_state=True)
     if published.is_failed():  # the pass's own results stand; the stories come next pass
-        reason = one_line(published.result(raise_exception=False))
+        reason = one_line(published.result(raise_on_failure=False))
         logger.warning("stories not published: %s", reason)
     if routes:
         create_markdown_artifact(

@@ -1,12 +1,16 @@
 """What a pass publishes besides its own report: the story so far of every topic, as one
-Prefect artifact per topic (`story-<topic>`), updated on each pass."""
+Prefect artifact per topic (`story-<topic>`), and each topic's alerts as an Atom feed
+(`<feeds_dir>/<topic>.xml`), updated on each pass."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from alerts.feedfiles import write_feeds as write_feed_files
 from alerts.story import Story, build_story, said_of
 from extractors.watchlist import Watchlist
 from flows.report import story_key, story_markdown
@@ -51,3 +55,12 @@ def publish_stories(database_url: str, watchlist: Watchlist) -> list[str]:
         keys.append(key)
     logger.info("stories: %s", ", ".join(keys) or "no topics")
     return keys
+
+
+@task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2, timeout_seconds=300)
+def write_feeds(database_url: str, topic_titles: dict[str, str], folder: str) -> list[str]:
+    """Write every topic's Atom feed into `folder`; return the files that changed."""
+    logger = get_run_logger()
+    changed = write_feed_files(sessions_for(database_url), Path(folder), topic_titles)
+    logger.info("feeds: %d of %d changed in %s", len(changed), len(topic_titles), folder)
+    return [str(path) for path in changed]

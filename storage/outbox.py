@@ -228,6 +228,18 @@ def list_alerts(session: Session, status: str | None = None) -> list[Alert]:
     return list(session.scalars(query))
 
 
+def topic_alerts(session: Session, topic: str, limit: int) -> list[Alert]:
+    """The newest `limit` alerts of one topic, newest first."""
+    query = (
+        select(Alert)
+        .join(ChangeRow, ChangeRow.id == Alert.change_id)
+        .where(ChangeRow.topic == topic)
+        .order_by(Alert.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
 def deliveries_of(session: Session, alert_ids: Collection[int]) -> dict[int, list[Delivery]]:
     """Each alert's deliveries, by route name."""
     result: dict[int, list[Delivery]] = {}

@@ -21,6 +21,21 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 POSTGRES_ENV = "CLAIMWATCH_TEST_POSTGRES_URL"
+FEEDS_ENV = "CLAIMWATCH_FEEDS_DIR"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def feeds_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Atom feeds of every test go to a temporary folder, never into the checkout
+    (a test may point CLAIMWATCH_FEEDS_DIR elsewhere)."""
+    folder = tmp_path_factory.mktemp("feeds")
+    before = os.environ.get(FEEDS_ENV)
+    os.environ[FEEDS_ENV] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(FEEDS_ENV, None)
+    else:
+        os.environ[FEEDS_ENV] = before
 
 
 @pytest.fixture(scope="session")
@@ -80,6 +95,8 @@ def run_cli(
 ) -> subprocess.CompletedProcess:
     """Run the installed `claimwatch` command as a user would."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMWATCH_")}
+    if FEEDS_ENV in os.environ:  # the session's temporary feeds folder
+        full_env[FEEDS_ENV] = os.environ[FEEDS_ENV]
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "claimwatch.cli", *args],

@@ -52,7 +52,7 @@ def _read(
     state = read_feed(feed, outcome, database_url, max_entries, return_state=True)
     if not state.is_failed():
         return state.result()
-    error = state.result(raise_exception=False)
+    error = state.result(raise_on_failure=False)
     again = read_feed(feed, error, database_url, return_state=True)
     if not again.is_failed():
         return again.result()
@@ -71,7 +71,7 @@ def _ingested(batch: list[DuePage], state: State) -> list[PageOutcome]:
     (not stored: the pages stay due and are tried again on the next pass)."""
     if not state.is_failed():
         return state.result()
-    reason = f"not stored: {one_line(state.result(raise_exception=False))}"
+    reason = f"not stored: {one_line(state.result(raise_on_failure=False))}"
     return [PageOutcome(p.url, p.feed_url, "failed", reason=reason) for p in batch]
 
 

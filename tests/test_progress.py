@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ROOT, SEEDS, SHARED, scratch_database
+from tests.conftest import FEEDS_ENV, ROOT, SEEDS, SHARED, scratch_database
 
 BROKEN = "002_broken.html.gz"  # sorts between the seeds: its error comes while the bar is live
 ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -33,7 +33,8 @@ RICH_LOADED = (
 
 
 def _env(extra: dict[str, str] | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMWATCH_")}
+    # CLAIMWATCH_FEEDS_DIR stays: the session's feeds go to a temporary folder (conftest)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMWATCH_") or k == FEEDS_ENV}
     env["TERM"] = "xterm-256color"
     env.update(extra or {})
     return env
@@ -170,7 +171,7 @@ def test_replay_bar_with_verbose_logging(folder: Path, two_databases: tuple[str,
     assert any(re.search(r"^replay .*6/6 documents, 1 failed", line) for line in lines), lines
     assert broken_line(folder) in lines
     # -v's records are printed above the bar, each whole on its line
-    logged = [line for line in lines if line.startswith("INFO claimwatch: ")]
+    logged = [line for line in lines if re.match(r"INFO claimwatch: \d{3}_", line)]
     assert len(logged) == 5, lines
     assert all(re.fullmatch(r"INFO claimwatch: \d{3}_\w+\.txt: \d+ new alerts", x) for x in logged)
     assert stdout == plain_stdout and b"stance_change" in stdout

@@ -261,7 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate",
         "Score the claim extractor against the hand-labelled development set and the seeds.",
         "claimwatch evaluate --pages ../shared/corpora/fundus --errors\n"
-        "  claimwatch evaluate --heldout --json",
+        "  claimwatch evaluate --heldout --json\n"
+        "  claimwatch evaluate --stories",
     )
     evaluate.add_argument(
         "--devset", default="devset", metavar="DIR", help="labels (default: devset)"
@@ -277,7 +278,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="score the held-out pages (DIR/heldout), which no rule was tuned on, without the seeds",
     )
-    evaluate.add_argument("--errors", action="store_true", help="list each missed and extra claim")
+    evaluate.add_argument(
+        "--stories",
+        nargs="?",
+        const="devset/stories",
+        metavar="DIR",
+        help="replay the labelled stories of DIR (default: devset/stories) and score their "
+        "stance-change alerts: precision, high-severity precision, reversals alerted within a "
+        "day, delay, false reversals",
+    )
+    evaluate.add_argument(
+        "--errors", action="store_true", help="list each missed and extra claim (or wrong alert)"
+    )
     evaluate.add_argument("--json", action="store_true", help="scores as one JSON object")
     _progress_option(evaluate)
     evaluate.set_defaults(func=_lazy("claimwatch.commands:cmd_evaluate"))

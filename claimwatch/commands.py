@@ -12,9 +12,10 @@ from alerts.feedfiles import write_feeds
 from claimwatch.corpus import read_manifest
 from claimwatch.errors import CorpusError, DocumentError, single_line
 from claimwatch.evaluate import devset_documents, evaluate, standard_documents
-from claimwatch.pipeline import ingest
+from claimwatch.pipeline import replay_entry
 from claimwatch.progress import progress
 from claimwatch.settings import Settings, default_config_dir
+from claimwatch.story_eval import evaluate_stories, story_folders, total
 from extractors.article import iter_documents, load_document
 from extractors.claims import read_claims
 from extractors.language import SUPPORTED
@@ -89,14 +90,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     with progress("replay", len(entries), args.no_progress) as tracker:
         for entry in entries:
             try:
-                article = load_document(entry.path)
+                alerts = replay_entry(sessions, entry, watchlist)
             except DocumentError as exc:  # reported and skipped: the other documents go on
                 tracker.fail(single_line(str(exc)))
                 continue
-            article.url = entry.url or article.url
-            article.outlet = entry.outlet or article.outlet
-            with transaction(sessions) as session:
-                alerts = ingest(session, article, entry.published, watchlist).alerts
             log.info("%s: %d new alerts", entry.path.name, len(alerts))
             for alert in alerts:
                 tracker.out.write(dumps(alert) + "\n")
@@ -155,7 +152,44 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate_stories(args: argparse.Namespace) -> int:
+    """Replay each labelled story and print its alert scores, then the total."""
+    root = Path(args.stories)
+    folders = story_folders(root)
+    actors = Settings.load().actors_file  # the packaged gazetteer's actors, as a user has
+    with progress("evaluate", len(folders), args.no_progress) as tracker:
+        scores = evaluate_stories(root, actors, tracker.step)
+    every = [*scores, total(scores)]
+    if args.json:
+        sys.stdout.write(dumps({s.story: s.as_dict() for s in every}) + "\n")
+        return 0
+    print(
+        f"{'story':16}  {'alerts':>6}  {'right':>6}  {'high':>4}  {'high right':>10}  "
+        f"{'reversals on time':>17}  {'delay (days)':12}  false reversals"
+    )
+    for s in every:
+        row = s.as_dict()
+        print(
+            f"{s.story:16}  {s.alerts:6}  {_share(row['precision']):>6}  {s.high:4}  "
+            f"{_share(row['high_precision']):>10}  {f'{s.on_time} of {s.reversals}':>17}  "
+            f"{', '.join(map(str, s.delays)) or '-':12}  {s.false_reversals}"
+        )
+    for s in scores:
+        for line in s.failed:
+            print(f"claimwatch: {s.story}: {line}", file=sys.stderr)
+    if args.errors:
+        for line in every[-1].wrong:
+            print(f"wrong: {line}")
+    return 0
+
+
+def _share(value: object) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    if args.stories:
+        return cmd_evaluate_stories(args)
     # the held-out pages nobody tuned on are scored on their own labels, without the seeds
     devset = Path(args.devset) / "heldout" if args.heldout else Path(args.devset)
     pages = Path(args.pages)

@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.changes import detect
 from alerts.payload import alert_payload
-from extractors.article import Article
+from claimwatch.corpus import CorpusEntry
+from extractors.article import Article, load_document
 from extractors.claims import Claim, read_claims
 from extractors.signature import signature
 from extractors.watchlist import Watchlist
+from storage.db import transaction
 from storage.ledger import article_key, find_article, ledger_for, record_changes, store_article
 from storage.models import Source
 from storage.stories import find_original, index_signature
@@ -72,3 +74,15 @@ def ingest(
         ),
     )
     return Ingested(article_id=row.id, claims=claims, alerts=alerts, stopped=read.stopped)
+
+
+def replay_entry(
+    sessions: sessionmaker[Session], entry: CorpusEntry, watchlist: Watchlist
+) -> list[dict]:
+    """One article of a corpus folder through the pipeline in its own transaction; the
+    alerts it raised. A document that cannot be read raises DocumentError."""
+    article = load_document(entry.path)
+    article.url = entry.url or article.url
+    article.outlet = entry.outlet or article.outlet
+    with transaction(sessions) as session:
+        return ingest(session, article, entry.published, watchlist).alerts

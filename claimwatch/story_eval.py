@@ -8,8 +8,8 @@ exactly as `claimwatch replay` would, and its stance-change alerts are compared 
 labels:
 
 - an alert is right when the labels show its side at the alert's new stance in the
-  article the alert cites, and at another stance earlier (in an earlier article, or
-  recalled as past in that one);
+  article that raised it, and at another stance just before (its latest position in an
+  earlier article, or, with none, the one that article recalls as past);
 - a reversal (deny or evade <-> confirm) is alerted on time when an alert of that side
   with the new stance comes within one day of the reversal's first article;
 - a false reversal is an alert of a reversal no label has.
@@ -180,9 +180,11 @@ def score_story(
         side, after = alert["group"], alert["after"]
         name = alert["file"]  # the article that raised it
         earlier = [labels.sides.get(f, {}).get(side) for f in order if dates[f] < dates[name]]
-        earlier.append(labels.past.get(name, {}).get(side))
-        right = labels.sides.get(name, {}).get(side) == after["stance"] and any(
-            stance and stance != after["stance"] for stance in earlier
+        known = [stance for stance in earlier if stance]
+        previous = known[-1] if known else labels.past.get(name, {}).get(side)
+        right = labels.sides.get(name, {}).get(side) == after["stance"] and previous not in (
+            None,
+            after["stance"],
         )
         high = alert["severity"] == "high"
         score.alerts += 1

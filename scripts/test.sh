@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(scripts/postgres.sh start)"
 trap 'scripts/postgres.sh stop' EXIT
-.venv/bin/python -m pytest -q "$@"
+# two workers (pytest-xdist): the suite is mostly waiting on subprocesses and servers
+.venv/bin/python -m pytest -q -n "${CLAIMWATCH_TEST_WORKERS:-2}" "$@"

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claimwatch.corpus import read_manifest
+from claimwatch.corpus import CorpusEntry, read_manifest
 from claimwatch.errors import CorpusError, DocumentError
 from claimwatch.pipeline import replay_entry
 from claimwatch.yamlfile import read_yaml
@@ -147,9 +147,11 @@ def story_folders(root: Path) -> list[Path]:
     return folders
 
 
-def replay_story(folder: Path, default_actors: Path) -> tuple[list[dict], list[str]]:
-    """The story's alerts when replayed into a fresh database, each with the `file` of the
-    article that raised it, and the articles that failed."""
+def replay_story(
+    folder: Path, entries: list[CorpusEntry], default_actors: Path
+) -> tuple[list[dict], list[str]]:
+    """The story's alerts when its manifest `entries` are replayed into a fresh database,
+    each with the `file` of the article that raised it, and the articles that failed."""
     actors = folder / "actors.yaml"
     watchlist = load_watchlist(
         folder / "topics.yaml", actors if actors.exists() else default_actors
@@ -158,7 +160,7 @@ def replay_story(folder: Path, default_actors: Path) -> tuple[list[dict], list[s
     failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="claimwatch-story-") as tmp:
         sessions = open_database(f"sqlite:///{Path(tmp) / 'story.db'}")
-        for entry in read_manifest(folder):
+        for entry in entries:
             try:
                 raised = replay_entry(sessions, entry, watchlist)
             except DocumentError as exc:
@@ -201,15 +203,15 @@ def score_story(
     for reversal in labels.reversals:
         score.reversals += 1
         first = dates[reversal.first_file]
-        late = sorted(
+        days = [
             (dt.date.fromisoformat(str(a["after"]["published"])[:10]) - first).days
             for a in changes
             if a["group"] == reversal.side and a["after"]["stance"] == reversal.after
-        )
-        late = [days for days in late if days >= 0]
+        ]
+        late = [d for d in days if d >= 0]  # an alert before the first article is no alert of it
         if late:
-            score.delays.append(late[0])
-            score.on_time += late[0] <= 1
+            score.delays.append(min(late))
+            score.on_time += min(late) <= 1
     return score
 
 
@@ -220,8 +222,9 @@ def evaluate_stories(
     scores = []
     for folder in story_folders(root):
         labels = read_labels(folder)
-        dates = {entry.path.name: entry.published for entry in read_manifest(folder)}
-        alerts, failed = replay_story(folder, default_actors)
+        entries = read_manifest(folder)
+        dates = {entry.path.name: entry.published for entry in entries}
+        alerts, failed = replay_story(folder, entries, default_actors)
         score = score_story(folder.name, alerts, labels, dates)
         score.failed = failed
         scores.append(score)

@@ -6,5 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(scripts/postgres.sh start)"
 trap 'scripts/postgres.sh stop' EXIT
-# two workers (pytest-xdist): the suite is mostly waiting on subprocesses and servers
+# two workers (pytest-xdist), one per core: most of the suite's time is CLI subprocesses and
+# servers, which the two cores run side by side (CLAIMWATCH_TEST_WORKERS=0: one process)
 .venv/bin/python -m pytest -q -n "${CLAIMWATCH_TEST_WORKERS:-2}" "$@"

@@ -13,10 +13,12 @@ venv-dev:
 run: venv
 	.venv/bin/claimwatch serve --config config --now
 
-# The seed corpus through the pipeline (no network): its alerts, then the ledger.
+# The seed corpus through the pipeline (no network): its alerts, the ledger, and a chart
+# of the sides' positions over time (its path is printed last).
 demo: venv
 	.venv/bin/claimwatch replay seeds
 	.venv/bin/claimwatch timeline nk-troops
+	.venv/bin/claimwatch timeline nk-troops --chart var/nk-troops.png
 
 lint: venv-dev
 	.venv/bin/ruff check .

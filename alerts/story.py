@@ -125,24 +125,33 @@ def build_story(
         for index, (_label, first, last) in enumerate(periods):
             within = [day for day in by_day if first <= day <= last]
             if within:
-                story.cells[(side, index)] = _position_of(by_day[max(within)]).stance
+                story.cells[(side, index)] = position_of(by_day[max(within)]).stance
     return story
 
 
-def _position_of(that_day: list[Said]) -> Said:
+def position_of(that_day: list[Said]) -> Said:
     """What a side said on one day: the strongest stance, a body sentence rather than the
     headline."""
     return min(that_day, key=lambda s: (_strength(s.stance), s.headline))
+
+
+def daily(story: Story, side: str) -> list[Said]:
+    """A side's position on each day it spoke, oldest first (for the chart's lanes)."""
+    by_day: dict[date, list[Said]] = {}
+    for item in story.said:
+        if item.side == side:
+            by_day.setdefault(item.published, []).append(item)
+    return [position_of(by_day[day]) for day in sorted(by_day)]
 
 
 def _position(side: str, by_day: dict[date, list[Said]]) -> Position:
     """A side's latest position, and since when it has held it: back through the days
     whose position was the same."""
     days = sorted(by_day)
-    now = _position_of(by_day[days[-1]])
+    now = position_of(by_day[days[-1]])
     since = days[-1]
     for day in reversed(days):
-        if _position_of(by_day[day]).stance != now.stance:
+        if position_of(by_day[day]).stance != now.stance:
             break
         since = day
     return Position(side, now.stance, since, now)

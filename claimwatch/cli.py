@@ -11,6 +11,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from claimwatch import __version__
 from claimwatch.errors import ClaimwatchError, single_line
@@ -143,11 +144,20 @@ def build_parser() -> argparse.ArgumentParser:
     timeline = _command(
         sub,
         "timeline",
-        "Show a topic's claim ledger as a table: date, actor, stance, quote, outlet.",
-        "claimwatch timeline nk-troops --json",
+        "Show a topic's claim ledger as a table (date, actor, stance, quote, outlet), as JSON, "
+        "or as a chart of the sides' positions over time.",
+        "claimwatch timeline nk-troops --json\n  claimwatch timeline nk-troops --chart var/nk-troops.png",
     )
     timeline.add_argument("topic", metavar="TOPIC", help="topic id from topics.yaml")
-    timeline.add_argument("--json", action="store_true", help="one JSON object per claim")
+    shape = timeline.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="one JSON object per claim")
+    shape.add_argument(
+        "--chart",
+        metavar="FILE",
+        type=Path,
+        help="write a chart (.png or .svg): one lane per side, stance by colour and marker, "
+        "figures below",
+    )
     timeline.add_argument("--width", type=_positive, default=90, help="quote width in the table")
     _watch_options(timeline)
     _db_option(timeline)

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from alerts.feedfiles import write_feeds
+from alerts.story import build_story, said_of
+from claimwatch.chart import chart_format, write_chart
 from claimwatch.corpus import read_manifest
 from claimwatch.errors import CorpusError, DocumentError, single_line
 from claimwatch.evaluate import devset_documents, evaluate, standard_documents
@@ -22,6 +24,7 @@ from extractors.language import SUPPORTED
 from extractors.watchlist import Watchlist, load_topics, load_watchlist
 from storage.db import open_database, transaction
 from storage.ledger import timeline
+from storage.models import Article, Claim
 
 log = logging.getLogger("claimwatch")
 
@@ -112,8 +115,10 @@ def _clip(text: str, width: int) -> str:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
+    if args.chart:
+        chart_format(args.chart)  # a wrong suffix is refused before the database is opened
     settings = settings_from(args)
-    topics = {t.id for t in load_topics(settings.topics_file)}
+    topics = {t.id: t for t in load_topics(settings.topics_file)}
     sessions = open_database(settings.database_url, must_exist=True)
     with transaction(sessions) as session:
         rows = timeline(session, args.topic)
@@ -123,6 +128,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
+        if args.chart:
+            return _chart(args, settings, rows)
         if args.json:
             for claim, article in rows:
                 record = {
@@ -149,6 +156,18 @@ def cmd_timeline(args: argparse.Namespace) -> int:
                 f"{claim.published.isoformat():10}  {who:22}  {claim.stance:7}  "
                 f"{_clip(claim.quote, args.width):{args.width}}  {outlet}"
             )
+    return 0
+
+
+def _chart(args: argparse.Namespace, settings: Settings, rows: list[tuple[Claim, Article]]) -> int:
+    """Write the topic's chart and print its path."""
+    watchlist = _watchlist(settings)
+    topic = next((t for t in watchlist.topics if t.id == args.topic), None)
+    title = topic.title if topic else args.topic
+    about = topic.about if topic else ()
+    story = build_story(args.topic, title, said_of(rows), watchlist.display_name, about)
+    write_chart(story, args.chart)
+    print(args.chart)
     return 0
 
 

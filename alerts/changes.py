@@ -14,6 +14,10 @@ the claims that just arrived, against what was said before them:
   stray echo of the old position sorted after it.
 - `number_change`: a figure for the same topic and counted thing differs by 25 % or
   more from the latest earlier one (only figures stated as fact, not denied ones).
+  A reversal (deny -> confirm, or back) is high news on strong evidence only (a named
+  or cited speaker, in a body sentence on the topic); on weaker evidence it is medium and
+  `unconfirmed`, and the first strong statement of the new stance after it is the high
+  change, `confirmed`.
 - `corroboration`: another outlet repeats an actor's assert. Syndicated copies of one
   wire story carry no claims of their own, so they never count; an article whose outlet
   is unknown cannot be called independent, so it neither corroborates nor is corroborated.
@@ -36,6 +40,9 @@ VAGUE = frozenset({"thousands", "hundreds", "tens_of_thousands"})
 NUMBER_THRESHOLD = 0.25
 SCOPES = ("actor", "group")
 REVERSIBLE = frozenset({"deny", "confirm"})
+TRUST = {"high": 2, "medium": 1, "low": 0}
+UNCONFIRMED = "unconfirmed"  # a reversal on weak evidence: medium, not high
+CONFIRMED = "confirmed"  # the first strong statement of a reversal told as unconfirmed
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class Entry:
     numbers: tuple[tuple[int, str, str | None], ...]  # (value, qualifier, counts)
     new: bool = False
     outlet: str | None = None  # who published the article: its site name, else its host
+    confidence: str | None = None  # high, medium, low (`extractors.claims.confidence`)
 
     @property
     def order(self) -> tuple:
@@ -85,9 +93,16 @@ class Change:
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _trust(entry: Entry) -> int:
+    """How far the claim's evidence goes: a claim stored before evidence was kept counts
+    as strong, as every claim did then."""
+    return TRUST.get(entry.confidence or "high", 0)
+
+
 def _decisive(entries: list[Entry]) -> Entry:
-    """The claim that speaks for an actor in one article: most decisive, then first."""
-    return max(entries, key=lambda e: (DECISIVENESS[e.stance], -e.position))
+    """The claim that speaks for an actor in one article: its strongest evidence, then the
+    most decisive stance (an admission outweighs a hedge), then the first."""
+    return max(entries, key=lambda e: (_trust(e), DECISIVENESS[e.stance], -e.position))
 
 
 def _positions(entries: list[Entry], scope: str) -> dict[str, list[Entry]]:
@@ -130,6 +145,23 @@ def _reversed(earlier: list[Entry], after: str) -> Entry | None:
     return decided if decided is not None and {decided.stance, after} == REVERSIBLE else None
 
 
+def _confirms(positions: list[Entry], index: int) -> Entry | None:
+    """What a reversal told as unconfirmed reversed, when `positions[index]` is the first
+    strong statement of the new stance since then: the reversal is now confirmed."""
+    current = positions[index]
+    if current.stance not in REVERSIBLE or _trust(current) < TRUST["high"]:
+        return None
+    start = index
+    while start > 0 and POLARITY[positions[start - 1].stance] == POLARITY[current.stance]:
+        start -= 1
+    run = positions[start:index]
+    if any(_trust(e) == TRUST["high"] for e in run if e.stance == current.stance):
+        return None
+    if not any(e.stance == current.stance for e in run):
+        return None
+    return _reversed(positions[:start], current.stance)
+
+
 def stance_changes(ledger: list[Entry]) -> list[Change]:
     """`new_actor` and `stance_change` for the new entries of one topic's ledger."""
     changes: list[Change] = []
@@ -150,18 +182,38 @@ def stance_changes(ledger: list[Entry]) -> list[Change]:
                             changes.append(change)
                     continue
                 before = positions[index - 1]
-                if later_known or POLARITY[before.stance] == POLARITY[current.stance]:
+                if later_known:
                     continue
-                # a reversal is told against the position it reverses (deny -> confirm)
+                if POLARITY[before.stance] == POLARITY[current.stance]:
+                    reversed_ = _confirms(positions, index)
+                    if reversed_ is None:
+                        continue
+                    change = Change(
+                        "stance_change",
+                        current.topic,
+                        scope,
+                        subject,
+                        "high",
+                        reversed_,
+                        current,
+                        CONFIRMED,
+                    )
+                    if _fresh(change, seen_pairs):
+                        changes.append(change)
+                    continue
+                # a reversal is told against the position it reverses (deny -> confirm),
+                # as high news only on strong evidence
                 reversed_ = _reversed(positions[:index], current.stance)
+                strong = _trust(current) == TRUST["high"]
                 change = Change(
                     "stance_change",
                     current.topic,
                     scope,
                     subject,
-                    "high" if reversed_ else "medium",
+                    "high" if reversed_ and strong else "medium",
                     reversed_ or before,
                     current,
+                    UNCONFIRMED if reversed_ and not strong else "",
                 )
                 if _fresh(change, seen_pairs):
                     changes.append(change)

@@ -177,7 +177,11 @@ def _side(
     if figures:
         head.add(" (" + ", ".join(figure_text(n) for n in figures) + ")")
     head.add(" · ")
-    return [_source(head, view), _Quote(str(view.get("quote") or ""), language)]
+    _source(head, view)
+    if view.get("confidence"):  # how the claim was found (`extractors.claims.EVIDENCE`)
+        evidence = ", ".join(str(e) for e in view.get("evidence") or [])
+        head.add(f" · {view['confidence']} confidence" + (f" ({evidence})" if evidence else ""))
+    return [head, _Quote(str(view.get("quote") or ""), language)]
 
 
 def _carried(evidence: Evidence) -> _Line:

@@ -47,7 +47,8 @@ def headline(change: Change, topic_title: str, names: Mapping[str, str] | None =
     stance = change.after.stance
     who, said = display(change.subject, names), verb(change.subject, stance)
     if change.kind == "stance_change":
-        return f"{who} now {said}: {topic_title}"
+        how = f" ({change.detail})" if change.detail else ""
+        return f"{who} now {said}{how}: {topic_title}"
     if change.kind == "new_actor":
         return f"New voice: {who} {said}: {topic_title}"
     if change.kind == "corroboration":

@@ -141,10 +141,14 @@ def cmd_timeline(args: argparse.Namespace) -> int:
                     "quote": claim.quote,
                     "outlet": article.outlet,
                     "source": article.url or article.path,
+                    "evidence": claim.evidence or [],
+                    "confidence": claim.confidence,
                 }
                 sys.stdout.write(dumps(record) + "\n")
             return 0
-        header = f"{'date':10}  {'actor':22}  {'stance':7}  {'quote':{args.width}}  outlet"
+        header = (
+            f"{'date':10}  {'actor':22}  {'stance':7}  {'quote':{args.width}}  {'trust':6}  outlet"
+        )
         print(header)
         print("-" * len(header))
         for claim, article in rows:
@@ -154,7 +158,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
             outlet = article.outlet or Path(article.path or article.url or "").name
             print(
                 f"{claim.published.isoformat():10}  {who:22}  {claim.stance:7}  "
-                f"{_clip(claim.quote, args.width):{args.width}}  {outlet}"
+                f"{_clip(claim.quote, args.width):{args.width}}  {claim.confidence or '-':6}  {outlet}"
             )
     return 0
 

@@ -18,6 +18,8 @@ from extractors.cues import (
     find_cues,
     has_explicit,
     main_stance,
+    own_words,
+    says_not,
     segment,
 )
 from extractors.furniture import Block, clean_blocks
@@ -51,6 +53,8 @@ class Claim:
     position: int = 0  # the sentence's index in the article, for ordering
     weak: bool = False  # a plain verb of saying on a topic taken from the context
     past: bool = False  # a stance the article recalls as earlier: never its position today
+    evidence: list[str] = field(default_factory=list)  # how it was found (EVIDENCE)
+    confidence: str = "medium"  # high, medium or low, from the evidence (`confidence`)
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -103,7 +107,8 @@ def read_claims(article: Article, watchlist: Watchlist, budget: float | None = N
     context = _Context()
     position = 0
     in_lead = True  # the title and the first paragraph, up to the first subheading
-    for block in article_blocks(article):
+    blocks = article_blocks(article)
+    for block in blocks:
         context.paragraph_topics = set()
 
         sentences = split_sentences(block.text)
@@ -125,7 +130,36 @@ def read_claims(article: Article, watchlist: Watchlist, budget: float | None = N
         if in_lead:
             context.article_topics |= heading_topics
             in_lead = block.heading
-    return _split(_dedupe(claims))
+            if not in_lead:
+                claims = _title_on_lead(blocks[0], claims, watchlist, lexicon, context) + claims
+    return _split(_dedupe(_weigh_inferred(claims)))
+
+
+def _title_on_lead(
+    title: Block, claims: list[Claim], watchlist: Watchlist, lexicon: Lexicon, context: _Context
+) -> list[Claim]:
+    """The title's claims on the topics of the lead, when it names none itself: a title is
+    short (`Putin bestreitet Krim-Invasion`), and the lead below it says what it is about."""
+    if not title.heading or any(c.position == 0 for c in claims) or not context.article_topics:
+        return []
+    lead = _Context(article_topics=set(context.article_topics))
+    return _sentence_claims(title.text, 0, watchlist, lexicon, lead, heading=True, lead=True)
+
+
+def _weigh_inferred(claims: list[Claim]) -> list[Claim]:
+    """A confirmation read from what a side says plainly gives way to what the same side
+    says explicitly against it in the same article (`Putin bestreitet ...`): it is marked
+    `contradicted`, and its confidence falls."""
+    against = {
+        (c.group, c.topic)
+        for c in claims
+        if "stance-verb" in c.evidence and POLARITY[c.stance] < 1 and not c.past
+    }
+    for claim in claims:
+        if "inferred" in claim.evidence and (claim.group, claim.topic) in against:
+            claim.evidence = [m for m in EVIDENCE if m in {*claim.evidence, "contradicted"}]
+            claim.confidence = confidence(claim.evidence)
+    return claims
 
 
 def _split(claims: list[Claim], stopped: str | None = None) -> ClaimsRead:
@@ -154,11 +188,13 @@ def _sentence_claims(
     lexicon: Lexicon,
     context: _Context,
     heading: bool = False,
+    lead: bool = False,
 ) -> list[Claim]:
-    # a heading is telegraphic: what it is about, it names (`Putin bestätigt Zusammenarbeit`)
+    # a heading is telegraphic: what it is about, it names (`Putin bestätigt Zusammenarbeit`),
+    # unless it is the title read again on the topics of its lead (`_title_on_lead`)
     context_ids = (
         set()
-        if heading
+        if heading and not lead
         else context.article_topics | context.section_topics | context.paragraph_topics
     )
     if not context_ids and not any(t.may_match(sentence) for t in watchlist.topics):
@@ -201,31 +237,49 @@ def _sentence_claims(
     mentions = watchlist.mentions(tokens)
     voices = _voices(tokens, sentence, mentions, cues, stance, lexicon, context.recent)
     if not voices and continued is not None:
-        voices = [(continued, stance or "assert")]
+        voices = [(Speaker(continued.actor, continued.text, "continued"), stance or "assert")]
     if not voices and impersonal:
-        voices = [(Speaker(REPORTS, impersonal), stance or "assert")]
+        voices = [(Speaker(REPORTS, impersonal, "unattributed"), stance or "assert")]
     if weak:  # a country or capital is named as a place and a side far more often than as a voice
         voices = [(s, v) for s, v in voices if s.actor.names and s.actor.kind != "state"]
     if not voices:
         return []
     context.recent.note([s for s, _ in voices], position)
     admits = _own_deed(tokens, cues, lexicon)
+    quoted = any(t.quoted for t in tokens)
     claims = []
     for topic in direct + inherited:
         numbers = find_numbers(tokens, lexicon, topic.core_positions(tokens))
         for speaker, said in voices:
+            verb = explicit and said != "assert"
+            if said == "assert" and not explicit:  # `„Wir weisen das zurück“, sagte X`
+                own = {
+                    k
+                    for k, token in enumerate(tokens)
+                    if token.quoted and _names(watchlist.actor_at(tokens, k), speaker.actor)
+                }
+                said = own_words(tokens, lexicon, own) or said
+                verb = said != "assert"
+            stance_here = _side_stance(said, speaker.actor, topic, admits)
+            marks = ["headline"] if heading else []
+            marks += ["context-topic"] if topic in inherited else []
+            if stance_here == "confirm" and said == "assert":
+                marks += ["inferred", "says-not"] if says_not(tokens, lexicon) else ["inferred"]
+            evidence = _evidence(speaker, quoted, verb, marks)
             claims.append(
                 Claim(
                     actor=speaker.actor.id,
                     actor_text=speaker.text,
                     group=speaker.actor.group,
-                    stance=_side_stance(said, speaker.actor, topic, admits),
+                    stance=stance_here,
                     topic=topic.id,
                     quote=sentence,
                     numbers=numbers,
                     position=position,
                     weak=weak,
                     past=past,
+                    evidence=evidence,
+                    confidence=confidence(evidence),
                 )
             )
     return claims
@@ -308,6 +362,49 @@ def _other_clauses(
     return more
 
 
+# How a claim was found, as its `evidence` lists it: one word for who speaks, one for the
+# kind of statement, one for the verb, and the marks that weaken it.
+EVIDENCE = (
+    "named",  # the speaker is named in the sentence
+    "source",  # a source marker cites the speaker: `laut`, `according to`, `so X`
+    "resolved",  # a pronoun or a description points to an earlier speaker
+    "continued",  # the sentence goes on with the words of the sentence before
+    "unattributed",  # nobody is named: `it is reported that`
+    "quote",  # the sentence quotes the speaker directly
+    "reported",  # reported speech: no quotation
+    "stance-verb",  # a verb that names the stance: denied, räumte ein, confirmed
+    "said",  # a plain verb of saying only
+    "inferred",  # the stance is read from what the story's own side says plainly
+    "says-not",  # ... and what it says holds a negation or a denial in its own words
+    "contradicted",  # ... and the same side says explicitly against it in the article
+    "context-topic",  # the topic is the article's or paragraph's, not the sentence's
+    "headline",  # a title or subheading: telegraphic, no sentence around it
+)
+RANK = {"low": 0, "medium": 1, "high": 2}
+STRONG_SPEAKERS = frozenset({"named", "source"})
+WEAKENING = frozenset({"says-not", "contradicted", "context-topic", "headline"})
+
+
+def confidence(evidence: list[str]) -> str:
+    """How far a claim can be trusted, from how it was found: `high` for a statement,
+    quoted or reported, of a speaker named or cited, in a body sentence on the topic;
+    `low` for nobody named, or a plain "said" on a topic from the context; `medium`
+    otherwise (a pronoun resolved, a headline, a topic from the context, a confirmation
+    read from plain words that say `not`)."""
+    found = set(evidence)
+    if "unattributed" in found or {"said", "context-topic"} <= found:
+        return "low"
+    if found & STRONG_SPEAKERS and not found & WEAKENING:
+        return "high"
+    return "medium"
+
+
+def _evidence(speaker: Speaker, quoted: bool, explicit: bool, marks: list[str]) -> list[str]:
+    """The claim's evidence: who speaks, how, with which verb, then the other `marks`."""
+    found = [speaker.how, "quote" if quoted else "reported", "stance-verb" if explicit else "said"]
+    return found + [m for m in EVIDENCE if m in marks]
+
+
 REPORTS = Actor(id="reports", group="reports", kind="media", names=[], label="unattributed reports")
 
 
@@ -376,6 +473,10 @@ def _own_deed(tokens: list[Token], cues: list[Cue], lexicon: Lexicon) -> bool:
     return False
 
 
+def _names(actor: Actor | None, speaker: Actor) -> bool:
+    return actor is not None and actor.id == speaker.id
+
+
 def _side_stance(stance: str, actor: Actor, topic: Topic, admits: bool = False) -> str:
     """`confirm` is for the side the story is about, or anyone's admission of their own
     deed; others who confirm something assert it."""
@@ -388,7 +489,8 @@ def _side_stance(stance: str, actor: Actor, topic: Topic, admits: bool = False) 
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:
-    """One claim per (actor, stance, topic, figures) in an article: the first one.
+    """One claim per (actor, stance, topic, figures) in an article: the first of those
+    with the strongest evidence (a body sentence rather than the headline that sums it up).
 
     A weak claim (a plain verb of saying, the topic from the context) gives way to any
     explicit claim of the same actor on the topic, and to one of the same side with the
@@ -408,12 +510,11 @@ def _dedupe(claims: list[Claim]) -> list[Claim]:
         return (claim.group, claim.topic, POLARITY[claim.stance]) in by_side_polarity
 
     claims = [c for c in claims if not c.weak or not yields(c)]
-    seen: set[tuple] = set()
-    kept = []
+    best: dict[tuple, Claim] = {}  # the first claim of the strongest evidence, per key
     for claim in claims:
         key = (claim.actor, claim.stance, claim.topic, repr(claim.numbers))
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(claim)
-    return kept
+        held = best.get(key)
+        if held is None or RANK[claim.confidence] > RANK[held.confidence]:
+            best[key] = claim
+    kept = {id(c) for c in best.values()}
+    return [c for c in claims if id(c) in kept]

@@ -258,6 +258,44 @@ def main_stance(cues: list[Cue]) -> str | None:
     return "assert" if REPORTING in stances else None
 
 
+AGAINST = frozenset(["deny", "evade", "doubt"])
+
+
+def says_not(tokens: list[Token], lexicon: Lexicon) -> bool:
+    """Whether a sentence says that something is not so: a negation in it, or a stance
+    verb against it inside a quotation (`„Wir weisen das zurück“, sagte X`). For a
+    sentence with a plain verb of saying only, where the negation is in what is said."""
+    if any(_negation_at(tokens, k, lexicon) for k in range(len(tokens))):
+        return True
+    return any(
+        stance in AGAINST and not quoted and tokens[start].quoted
+        for (stance, quoted), start, _end in lexicon.cues.find(tokens)
+    )
+
+
+def own_words(tokens: list[Token], lexicon: Lexicon, own: set[int]) -> str | None:
+    """The stance a speaker takes in its own quoted words about itself, where the verb
+    outside only says that it speaks: `„Wir weisen das zurück“, sagte X` denies.
+    The subject right before the quoted stance verb is `ich`/`we` or one of the `own`
+    token positions (where the speaker itself is named); a negated verb turns as usual."""
+    for (stance, quoted), start, end in lexicon.cues.find(tokens):
+        if quoted or not tokens[start].quoted or stance not in ("deny", "confirm"):
+            continue
+        before = [k for k in range(max(0, start - 3), start) if tokens[k].quoted]
+        if not any(tokens[k].lower in lexicon.first_person or k in own for k in before):
+            continue
+        around = [*before, *range(start, _quote_end(tokens, end))]
+        negated = any(_negation_at(tokens, k, lexicon) for k in around)
+        return NEGATED[stance] if negated else stance
+    return None
+
+
+def _quote_end(tokens: list[Token], k: int) -> int:
+    while k < len(tokens) and tokens[k].quoted and tokens[k].text not in _CLAUSE_END:
+        k += 1
+    return k
+
+
 def has_explicit(cues: list[Cue]) -> bool:
     """Whether any cue names a stance, beyond a plain verb of saying."""
     return any(c.stance != REPORTING for c in cues)

@@ -37,6 +37,7 @@ class Lexicon:
     pronouns: frozenset[str]
     group_pronouns: frozenset[str]
     subject_pronouns: frozenset[str]
+    first_person: frozenset[str]
     copulas: frozenset[str]
     verb_modifiers: frozenset[str]
     subject_links: frozenset[str]
@@ -141,6 +142,7 @@ def load_lexicon(language: str) -> Lexicon:
         pronouns=lower("pronouns"),
         group_pronouns=lower("group_pronouns"),
         subject_pronouns=lower("subject_pronouns"),
+        first_person=lower("first_person"),
         copulas=lower("copulas"),
         verb_modifiers=lower("verb_modifiers"),
         subject_links=lower("subject_links"),

@@ -73,10 +73,11 @@ _NOUN_SUFFIXES = (
 
 @dataclass
 class Speaker:
-    """Who a claim is by: a known actor, or a name found in the text."""
+    """Who a claim is by: a known actor, or a name found in the text, and how it was found."""
 
     actor: Actor
     text: str
+    how: str = "named"  # named, source (a marker cites it), resolved (a pronoun or description)
 
 
 @dataclass
@@ -310,7 +311,7 @@ def resolve(
     own = [s for s in sources if cue.start in s.marker]
     cited_here = [m for m in local if _cited(m, own)]
     if cited_here:
-        return [Speaker(cited_here[0].actor, cited_here[0].text)]
+        return [Speaker(cited_here[0].actor, cited_here[0].text, "source")]
     agent = _agent(tokens, cue, local, lexicon)
     if agent is not None:  # `criticised by NATO`, `rebukes from Kyiv`, `Kritik von Seoul`
         return [Speaker(m.actor, m.text) for m in _coordinated(local, agent, tokens)]
@@ -340,15 +341,15 @@ def resolve(
 
     body = _body(tokens, cue, lexicon)
     if body is not None and recent.group is not None:
-        return [Speaker(recent.group, body)]
+        return [Speaker(recent.group, body, "resolved")]
     pointer = _pointer(tokens, sentence, lexicon, cue)
     if pointer:
         actor = recent.pointed_to(pointer, lexicon)
-        return [Speaker(actor, pointer)] if actor is not None else []
+        return [Speaker(actor, pointer, "resolved")] if actor is not None else []
     # nobody else speaks: the source a marker cites (`ist nach Angaben der Bahn unklar`)
     cited = [m for m in local if _cited(m, sources)]
     if cited:
-        return [Speaker(cited[0].actor, cited[0].text)]
+        return [Speaker(cited[0].actor, cited[0].text, "source")]
     name = unknown_name(tokens, cue, mentions, lexicon)
     if name:
         return [Speaker(name_actor(name), name)]

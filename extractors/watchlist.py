@@ -105,6 +105,11 @@ class Watchlist:
                     return pattern.source
         return title_case(identifier)
 
+    def actor_at(self, tokens: list[Token], i: int) -> Actor | None:
+        """The actor named at token `i`, inside a quotation or not."""
+        best = self._longest_at(tokens, i)
+        return best[1] if best is not None else None
+
     def mentions(self, tokens: list[Token]) -> list[Mention]:
         """Actors named outside quotations, longest match first, no overlaps."""
         found: list[Mention] = []

@@ -89,6 +89,8 @@ def store_article(
             has_numbers=bool(c.numbers),
             quote=clean_text(c.quote),
             published=published,
+            evidence=c.evidence,
+            confidence=c.confidence,
         )
         for c in claims
     ]
@@ -119,6 +121,7 @@ def _entry(claim: Claim, key: str, new: bool, outlet: str | None) -> Entry:
         numbers=numbers,
         new=new,
         outlet=outlet,
+        confidence=claim.confidence,
     )
 
 
@@ -159,6 +162,8 @@ def claim_view(session: Session, claim_id: int) -> dict[str, Any]:
         "source": article.url or article.path or article.key,
         "outlet": article.outlet,
         "title": article.title,
+        "evidence": claim.evidence or [],
+        "confidence": claim.confidence,
     }
 
 

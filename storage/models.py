@@ -133,6 +133,10 @@ class Claim(Base):
     has_numbers: Mapped[bool] = mapped_column(Boolean, default=False)
     quote: Mapped[str] = mapped_column(Text)
     published: Mapped[date] = mapped_column(Date, index=True)
+    # How the claim was found (`extractors.claims.EVIDENCE`) and the confidence from that;
+    # empty and None on claims stored before migration 0005.
+    evidence: Mapped[list | None] = mapped_column(JSON, default=list)
+    confidence: Mapped[str | None] = mapped_column(String(8))
 
     article: Mapped[Article] = relationship(back_populates="claims")
 

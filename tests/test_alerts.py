@@ -122,6 +122,7 @@ def test_seeds_reach_mail_and_webhook_once_each(
     payload = alerts[REF.findall(text)[0]]
     assert payload["after"]["quote"].split()[0] in text  # the quote, in its own language
     assert "(de)" in text
+    assert "high confidence (named, reported" in text  # how the new position was found
     same = [b for b in webhook.messages() if REF.findall(b["message"]) == REF.findall(text)]
     assert len(same) == 1 and same[0]["title"] == mail["subject"]
 

@@ -44,7 +44,11 @@ def test_replay_seeds_tells_the_story(database_url: str) -> None:
         if a["kind"] == "stance_change"
         and (a["before"]["stance"], a["after"]["stance"]) == ("deny", "confirm")
     ]
-    assert headline and headline[0]["severity"] == "high"
+    assert len(headline) == 1 and headline[0]["severity"] == "high"
+    # on strong evidence: a body sentence, the speaker named
+    assert headline[0]["after"]["confidence"] == "high"
+    assert "headline" not in headline[0]["after"]["evidence"]
+    assert headline[0]["after"]["evidence"][0] in ("named", "source")
     luka = [a for a in alerts if a["kind"] == "new_actor" and a["actor"] == "lukashenko"]
     assert len(luka) == 1 and luka[0]["after"]["stance"] == "deny" and luka[0]["before"] is None
     figures = [a for a in alerts if a["kind"] == "number_change"]

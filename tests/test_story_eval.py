@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import yaml
+
 from claimwatch.story_eval import Reversal, StoryLabels, score_story
 from tests.conftest import ROOT, run_cli
 
@@ -65,8 +67,19 @@ def test_evaluate_stories_prints_every_story_and_the_total() -> None:
     scores = json.loads(done.stdout)
     stories = {p.parent.name for p in (ROOT / "devset" / "stories").glob("*/manifest.yaml")}
     assert set(scores) == stories | {"total"}
-    assert scores["total"]["reversals"] == sum(scores[s]["reversals"] for s in stories)
-    assert scores["total"]["failed"] == []
+    total = scores["total"]
+    assert total["reversals"] == sum(scores[s]["reversals"] for s in stories)
+    assert total["failed"] == []
+    # the floors of devset/stories/floors.yaml
+    floors = yaml.safe_load((ROOT / "devset" / "stories" / "floors.yaml").read_text("utf-8"))
+    measured = {
+        "precision": total["precision"],
+        "high_precision": total["high_precision"],
+        "reversals_on_time_share": total["reversals_on_time"] / max(total["reversals"], 1),
+    }
+    below = {k: (v, floors[k]) for k, v in measured.items() if v < floors[k]}
+    assert not below, f"devset/stories below the floor (score, floor): {below}"
+    assert total["false_reversals"] <= floors["false_reversals_at_most"]
 
 
 def test_a_missing_stories_folder_is_one_line(tmp_path: Path) -> None:

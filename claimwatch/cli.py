@@ -123,6 +123,27 @@ def build_parser() -> argparse.ArgumentParser:
     _progress_option(extract)
     extract.set_defaults(func=_lazy("claimwatch.commands:cmd_extract"))
 
+    attributions = _command(
+        sub,
+        "attributions",
+        "Print who said what in every sentence (cue, source, content, form as character "
+        "spans), one JSON object per document; no topic needed.",
+        "claimwatch attributions article.txt ../shared/corpora/spkatt/train --language de",
+    )
+    attributions.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=".txt (offsets into the file as it is), "
+        ".html, .html.gz (offsets into the extracted text) or folders",
+    )
+    attributions.add_argument(
+        "--language", choices=("de", "en"), help="the documents' language (default: detected)"
+    )
+    _watch_options(attributions)
+    _progress_option(attributions)
+    attributions.set_defaults(func=_lazy("claimwatch.commands:cmd_attributions"))
+
     replay = _command(
         sub,
         "replay",

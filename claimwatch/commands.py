@@ -18,10 +18,11 @@ from claimwatch.pipeline import replay_entry
 from claimwatch.progress import progress
 from claimwatch.settings import Settings, default_config_dir
 from claimwatch.story_eval import evaluate_stories, story_folders, total
-from extractors.article import iter_documents, load_document
+from extractors.article import document_text, iter_documents, load_document
+from extractors.attribution import find_attributions
 from extractors.claims import read_claims
-from extractors.language import SUPPORTED
-from extractors.watchlist import Watchlist, load_topics, load_watchlist
+from extractors.language import SUPPORTED, detect_language
+from extractors.watchlist import Watchlist, load_topics, load_watchlist, load_watchlist_actors
 from storage.db import open_database, transaction
 from storage.ledger import timeline
 from storage.models import Article, Claim
@@ -46,18 +47,24 @@ def _watchlist(settings: Settings) -> Watchlist:
     return load_watchlist(settings.topics_file, settings.actors_file)
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
-    watchlist = _watchlist(settings)
+def _documents(names: list[str]) -> tuple[list[Path], int]:
+    """The documents of the paths given (folders expanded), and how many paths were
+    missing or empty (each reported as one line)."""
     failed = 0
-    paths = [Path(p) for p in args.paths]
+    paths = [Path(p) for p in names]
     for missing in (p for p in paths if not p.exists()):
         print(f"claimwatch: error: {missing}: no such file or folder", file=sys.stderr)
         failed += 1
     for empty in (p for p in paths if p.is_dir() and not iter_documents([p])):
         print(f"claimwatch: error: {empty}: no .txt, .html or .html.gz documents", file=sys.stderr)
         failed += 1
-    documents = iter_documents([p for p in paths if p.exists()])
+    return iter_documents([p for p in paths if p.exists()]), failed
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    watchlist = _watchlist(settings)
+    documents, failed = _documents(args.paths)
     with progress("extract", len(documents), args.no_progress) as tracker:
         for path in documents:
             try:
@@ -83,6 +90,30 @@ def cmd_extract(args: argparse.Namespace) -> int:
             tracker.step()
     failed += tracker.failed
     return 1 if failed else 0
+
+
+def cmd_attributions(args: argparse.Namespace) -> int:
+    """Every attribution of each document, as one JSON object per document."""
+    settings = settings_from(args)
+    watchlist = load_watchlist_actors(settings.actors_file)
+    documents, failed = _documents(args.paths)
+    with progress("attributions", len(documents), args.no_progress) as tracker:
+        for path in documents:
+            try:
+                text = document_text(path)
+            except DocumentError as exc:  # reported and skipped: the other documents go on
+                tracker.fail(single_line(str(exc)))
+                continue
+            language = args.language or detect_language(text)
+            found = find_attributions(text, language, watchlist)
+            record = {
+                "path": str(path),
+                "language": language,
+                "attributions": [a.as_dict() for a in found],
+            }
+            tracker.out.write(dumps(record) + "\n")
+            tracker.step()
+    return 1 if failed + tracker.failed else 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:

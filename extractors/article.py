@@ -184,6 +184,20 @@ def load_document(path: Path) -> Article:
         raise ExtractionError(f"{path}: {exc}") from exc
 
 
+def document_text(path: Path) -> str:
+    """A document's text as attributions index it: a .txt file verbatim (as Python reads
+    it, first line included), else the article text extracted from the HTML."""
+    if not path.name.lower().endswith(".txt"):
+        return load_document(path).text
+    raw = read_bytes(path)
+    if is_binary(raw):
+        raise ExtractionError(f"{path}: binary data, not a text or HTML document")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ExtractionError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+
+
 def iter_documents(paths: list[Path]) -> list[Path]:
     """Expand folders (recursively) into their documents, in a stable order."""
     found: list[Path] = []

@@ -360,6 +360,17 @@ def _gazetteer() -> tuple[Actor, ...]:
     return tuple(a for path in sorted(GAZETTEER_DIR.glob("*.yaml")) for a in load_actors(path))
 
 
+def load_watchlist_actors(actors_file: Path) -> Watchlist:
+    """The user's actors and the gazetteer's, with no topics."""
+    return Watchlist(topics=[], actors=_with_gazetteer(load_actors(actors_file)))
+
+
+def _with_gazetteer(actors: list[Actor]) -> list[Actor]:
+    """The actors given, then the gazetteer's that they do not already name."""
+    own_ids = {a.id for a in actors}
+    return actors + [a for a in load_gazetteer() if a.id not in own_ids]
+
+
 def load_watchlist(
     topics_file: Path, actors_file: Path, gazetteer: bool = True, known_sides: bool = True
 ) -> Watchlist:
@@ -370,8 +381,7 @@ def load_watchlist(
     story is about even when no listed actor speaks for them."""
     actors = load_actors(actors_file)
     if gazetteer:
-        own_ids = {a.id for a in actors}
-        actors += [a for a in load_gazetteer() if a.id not in own_ids]
+        actors = _with_gazetteer(actors)
     topics = load_topics(topics_file)
     if known_sides:
         check_sides(topics, actors, topics_file)

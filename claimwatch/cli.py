@@ -293,7 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Score the claim extractor against the hand-labelled development set and the seeds.",
         "claimwatch evaluate --pages ../shared/corpora/fundus --errors\n"
         "  claimwatch evaluate --heldout --json\n"
-        "  claimwatch evaluate --stories",
+        "  claimwatch evaluate --stories\n"
+        "  claimwatch evaluate --attribution ../shared/corpora/spkatt/train --language de",
     )
     evaluate.add_argument(
         "--devset", default="devset", metavar="DIR", help="labels (default: devset)"
@@ -317,6 +318,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="replay the labelled stories of DIR (default: devset/stories) and score their "
         "stance-change alerts: precision, high-severity precision, reversals alerted within a "
         "day, delay, false reversals",
+    )
+    evaluate.add_argument(
+        "--attribution",
+        metavar="DIR",
+        help="score `attributions` on a folder of NAME.txt + NAME.ann.json (character spans): "
+        "cue P/R/F1, source F1, speaker accuracy, by form",
+    )
+    evaluate.add_argument(
+        "--language", choices=("de", "en"), help="the language of the --attribution folder"
     )
     evaluate.add_argument(
         "--errors", action="store_true", help="list each missed and extra claim (or wrong alert)"

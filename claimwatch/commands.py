@@ -10,6 +10,7 @@ from pathlib import Path
 
 from alerts.feedfiles import write_feeds
 from alerts.story import build_story, said_of
+from claimwatch.attribution_eval import evaluate_attributions
 from claimwatch.chart import chart_format, write_chart
 from claimwatch.corpus import read_manifest
 from claimwatch.errors import CorpusError, DocumentError, single_line
@@ -206,6 +207,41 @@ def _chart(args: argparse.Namespace, settings: Settings, rows: list[tuple[Claim,
     return 0
 
 
+def cmd_evaluate_attribution(args: argparse.Namespace) -> int:
+    """Score the attributions of an annotated folder, in total and by form."""
+    folder = Path(args.attribution)
+    watchlist = load_watchlist_actors(Settings.load().actors_file)
+    count = len(list(folder.glob("*.ann.json"))) if folder.is_dir() else 0
+    with progress("evaluate", count, args.no_progress) as tracker:
+        language = args.language or _folder_language(folder)
+        total, forms = evaluate_attributions(folder, language, watchlist, tracker.step)
+    scores = {"all": total.figures(), "by_form": {f: t.figures() for f, t in forms.items()}}
+    if args.json:
+        sys.stdout.write(dumps({"language": language, **scores}) + "\n")
+        return 0
+    print(
+        f"{'form':22} {'gold':>6} {'cue P':>6} {'cue R':>6} {'cue F1':>6} {'src F1':>6} speaker acc"
+    )
+    ordered = sorted(scores["by_form"].items(), key=lambda kv: -int(kv[1]["gold"]))
+    for form, f in [("all", scores["all"]), *ordered]:
+        # a prediction has no annotated form: precision is over all predictions only
+        precision = (
+            f"{f['cue_p']:6.3f} {f['cue_r']:6.3f} {f['cue_f1']:6.3f}"
+            if form == "all"
+            else f"{'-':>6} {f['cue_r']:6.3f} {'-':>6}"
+        )
+        print(f"{form:22} {f['gold']:6} {precision} {f['source_f1']:6.3f} {f['speaker_acc']:11.3f}")
+    return 0
+
+
+def _folder_language(folder: Path) -> str:
+    """The language of an annotated folder, from its first texts."""
+    texts = [
+        p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.glob("*.txt"))[:20]
+    ]
+    return detect_language("\n".join(texts))
+
+
 def cmd_evaluate_stories(args: argparse.Namespace) -> int:
     """Replay each labelled story and print its alert scores, then the total."""
     root = Path(args.stories)
@@ -244,6 +280,8 @@ def _share(value: object) -> str:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.stories:
         return cmd_evaluate_stories(args)
+    if args.attribution:
+        return cmd_evaluate_attribution(args)
     # the held-out pages nobody tuned on are scored on their own labels, without the seeds
     devset = Path(args.devset) / "heldout" if args.heldout else Path(args.devset)
     pages = Path(args.pages)

@@ -118,6 +118,18 @@ def test_attributions_stay_above_their_floor(corpus: str, tmp_path: Path) -> Non
     assert scored.returncode == 0, scored.stderr
     summary = scored.stdout.strip().splitlines()[-1]
     figures = {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", summary)}
+    # `evaluate --attribution` gives the reference scorer's figures, in total and by form
+    ours = run_cli("evaluate", "--attribution", str(train), "--language", CORPORA[corpus], "--json")
+    assert ours.returncode == 0, ours.stderr
+    own = json.loads(ours.stdout)
+    for key in ("cue_p", "cue_r", "cue_f1", "source_f1", "speaker_acc"):
+        assert round(own["all"][key], 3) == figures[key], key
+    forms = re.findall(r"^  (\w+) +(\d+) +\d+ +([0-9.]+) +([0-9.]+)", scored.stdout, re.M)
+    assert forms
+    for form, gold, cue_r, speaker_acc in forms:
+        assert own["by_form"][form]["gold"] == int(gold)
+        assert round(own["by_form"][form]["cue_r"], 3) == float(cue_r), form
+        assert round(own["by_form"][form]["speaker_acc"], 3) == float(speaker_acc), form
     floors = yaml.safe_load((ROOT / "devset" / "attribution_floors.yaml").read_text("utf-8"))
     below = {k: (figures[k], f) for k, f in floors[corpus].items() if figures[k] < f}
     assert not below, f"{corpus}: below the floor (figure, floor): {below}"

@@ -382,7 +382,7 @@ EVIDENCE = (
 )
 RANK = {"low": 0, "medium": 1, "high": 2}
 STRONG_SPEAKERS = frozenset({"named", "source"})
-WEAKENING = frozenset({"says-not", "contradicted", "context-topic", "headline"})
+WEAKENING = frozenset({"inferred", "says-not", "contradicted", "context-topic", "headline"})
 
 
 def confidence(evidence: list[str]) -> str:
@@ -390,7 +390,7 @@ def confidence(evidence: list[str]) -> str:
     quoted or reported, of a speaker named or cited, in a body sentence on the topic;
     `low` for nobody named, or a plain "said" on a topic from the context; `medium`
     otherwise (a pronoun resolved, a headline, a topic from the context, a confirmation
-    read from plain words that say `not`)."""
+    read from plain words rather than a verb that states it)."""
     found = set(evidence)
     if "unattributed" in found or {"said", "context-topic"} <= found:
         return "low"

@@ -82,7 +82,9 @@ def test_plain_words_of_the_story_side_that_say_not_are_a_weak_confirmation(
         ),
         "putin",
     )
-    assert affirmative.stance == "confirm" and affirmative.confidence == "high"
+    # a confirmation read from plain words is an inference: never high by itself
+    assert affirmative.stance == "confirm" and affirmative.confidence == "medium"
+    assert "says-not" not in affirmative.evidence
 
 
 def test_a_plain_confirmation_gives_way_to_the_same_side_denying_in_the_article(

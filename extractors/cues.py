@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from extractors.lexicon import NOT_A_CUE, REPORTING, Lexicon
 from extractors.sentences import QUOTE_MARKS
-from extractors.tokens import WHOLE, Pattern, Token
+from extractors.tokens import WHOLE, Pattern, Token, any_match
 
 # Which way a stance goes: for it (1), against it (-1), neither (0).
 POLARITY = {"assert": 1, "confirm": 1, "accuse": 1, "deny": -1, "evade": 0, "doubt": 0}
@@ -167,12 +167,34 @@ def find_cues(tokens: list[Token], lexicon: Lexicon) -> list[Cue]:
                 continue
             cue = Cue(turned, cue.start, cue.end, cue.quoted, cue.text, negated=True)
         result.append(cue)
-    return [
+    recalled = [
         Cue(c.stance, c.start, c.end, c.quoted, c.text, c.negated, past=True)
         if c.stance in REVERSIBLE and not c.quoted and _recalled(tokens, c, result, lexicon)
         else c
         for c in result
     ]
+    timed: dict[int, Cue] = {}  # by start, each after the cue before it
+    before: Cue | None = None
+    for cue in sorted(recalled, key=lambda c: c.start):
+        before = timed[cue.start] = _coordinated_past(tokens, cue, before, lexicon)
+    return [timed[c.start] for c in recalled]
+
+
+def _coordinated_past(tokens: list[Token], cue: Cue, earlier: Cue | None, lexicon: Lexicon) -> Cue:
+    """A verb joined by `and` to the stance before it, told as earlier by its time (`for
+    years`, `initially`), shares that time: in `X denied it for years, and attacked his
+    critics` the attacks are earlier too. A past perfect alone is background that may still
+    hold (`hatten widersprochen und Zweifel geäußert`): it is not passed on."""
+    if earlier is None or not earlier.past or cue.past or cue.quoted or cue.stance == REPORTING:
+        return cue
+    between = tokens[earlier.end : cue.start]
+    if earlier.end > cue.start or any(t.text in ".;:!?" for t in between):
+        return cue
+    if any_match(lexicon.pluperfect, [tokens[k] for k in segment(tokens, earlier)]):
+        return cue
+    if not any(t.lower in lexicon.coordinators for t in between):
+        return cue
+    return Cue(cue.stance, cue.start, cue.end, cue.quoted, cue.text, cue.negated, past=True)
 
 
 REVERSIBLE = frozenset(["deny", "confirm", "evade"])  # positions that a later one reverses

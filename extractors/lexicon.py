@@ -38,6 +38,7 @@ class Lexicon:
     group_pronouns: frozenset[str]
     subject_pronouns: frozenset[str]
     first_person: frozenset[str]
+    coordinators: frozenset[str]
     copulas: frozenset[str]
     verb_modifiers: frozenset[str]
     subject_links: frozenset[str]
@@ -143,6 +144,7 @@ def load_lexicon(language: str) -> Lexicon:
         group_pronouns=lower("group_pronouns"),
         subject_pronouns=lower("subject_pronouns"),
         first_person=lower("first_person"),
+        coordinators=lower("coordinators"),
         copulas=lower("copulas"),
         verb_modifiers=lower("verb_modifiers"),
         subject_links=lower("subject_links"),

@@ -81,3 +81,27 @@ def test_the_recalled_stance_is_kept_apart_as_what_was_said_before(watchlist: Wa
     text = "Russia had denied that North Korean troops were fighting in Kursk."
     present, past = _read(text, watchlist, EN)
     assert not present and ("russia", "deny") in past
+
+
+def test_a_verb_joined_to_a_stance_told_as_earlier_is_earlier_too(watchlist: Watchlist) -> None:
+    text = (
+        "The Kremlin denied it for months, and attacked the reports about North Korean "
+        "troops as lies."
+    )
+    present, past = _read(text, watchlist, EN)
+    assert present == set()
+    assert ("russia", "deny") in past
+    # a past perfect alone is background that may still hold: the second verb stays
+    still = (
+        "Der Kreml hatte den Einsatz nordkoreanischer Soldaten bestritten und die Berichte "
+        "über nordkoreanische Soldaten als Propaganda bezeichnet."
+    )
+    present, past = _read(still, watchlist, DE)
+    assert ("russia", "deny") in past
+    # and a stance joined without `and` to an earlier one is today's: `after years of denials`
+    now, _ = _read(
+        "Nach jahrelangen Dementis räumte der Kreml den Einsatz nordkoreanischer Soldaten ein.",
+        watchlist,
+        DE,
+    )
+    assert ("russia", "confirm") in now

@@ -305,12 +305,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the labelled pages (default: ../shared/corpora/fundus)",
     )
-    evaluate.add_argument(
+    what = evaluate.add_mutually_exclusive_group()
+    what.add_argument(
         "--heldout",
         action="store_true",
         help="score the held-out pages (DIR/heldout), which no rule was tuned on, without the seeds",
     )
-    evaluate.add_argument(
+    what.add_argument(
         "--stories",
         nargs="?",
         const="devset/stories",
@@ -319,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
         "stance-change alerts: precision, high-severity precision, reversals alerted within a "
         "day, delay, false reversals",
     )
-    evaluate.add_argument(
+    what.add_argument(
         "--attribution",
         metavar="DIR",
         help="score `attributions` on a folder of NAME.txt + NAME.ann.json (character spans): "

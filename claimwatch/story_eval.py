@@ -28,7 +28,7 @@ from claimwatch.errors import CorpusError, DocumentError
 from claimwatch.pipeline import replay_entry
 from claimwatch.yamlfile import read_yaml
 from extractors.watchlist import load_watchlist
-from storage.db import open_database
+from storage.db import close_database, open_database
 
 REVERSAL = {frozenset({"deny", "confirm"}), frozenset({"evade", "confirm"})}
 
@@ -167,7 +167,7 @@ def replay_story(
                 failed.append(f"{entry.path.name}: {exc}")
                 continue
             alerts += [{**alert, "file": entry.path.name} for alert in raised]
-        sessions.kw["bind"].dispose()
+        close_database(sessions)
     return alerts, failed
 
 

@@ -123,6 +123,14 @@ def open_database(url: str, must_exist: bool = False) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def close_database(factory: sessionmaker[Session]) -> None:
+    """Close the pooled connections of a factory from `open_database` (before its SQLite
+    file is removed, say)."""
+    bind = factory.kw.get("bind")
+    if isinstance(bind, Engine):
+        bind.dispose()
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose work is committed together, or not at all."""

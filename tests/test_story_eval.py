@@ -87,3 +87,10 @@ def test_a_missing_stories_folder_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0
     assert "stories folder not found" in done.stderr
+
+
+def test_stories_heldout_and_attribution_are_one_choice() -> None:
+    for combined in (["--stories", "--heldout"], ["--stories", "--attribution", "x"]):
+        done = run_cli("evaluate", *combined)
+        assert done.returncode == 2
+        assert "not allowed with" in done.stderr and done.stderr.count("\n") == 1

@@ -184,6 +184,16 @@ def load_document(path: Path) -> Article:
         raise ExtractionError(f"{path}: {exc}") from exc
 
 
+def body_text(html: bytes | str) -> str:
+    """The article text of a page as `extract` keeps it, without its title line: what a
+    publisher's body is compared with (`claimwatch.text_eval`)."""
+    article = from_html(html)
+    text = article.text
+    if article.title and text.startswith(article.title):
+        text = text[len(article.title) :].lstrip("\n")
+    return text
+
+
 def document_text(path: Path) -> str:
     """A document's text as attributions index it: a .txt file verbatim (as Python reads
     it, first line included), else the article text extracted from the HTML."""

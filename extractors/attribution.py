@@ -122,6 +122,14 @@ def _sentence(
     for cue in cues:
         if cue.start in markers:
             continue
+        if out and _participle(tokens, cue):  # `X denied it, saying ...`: X says it too
+            head = out[-1]
+            out.append(
+                _attribution(
+                    tokens, cue, head.source, head.actor, head.speaker, watchlist, lexicon, None
+                )
+            )
+            continue
         speakers = resolve(tokens, sentence, mentions, cue, lexicon, recent, sources)
         speaker = speakers[0] if speakers else None
         span = _span_of(tokens, speaker.text, cue.start) if speaker else None
@@ -189,6 +197,16 @@ def _form(tokens: list[Token], cue: Cue, content: list[int], lexicon: Lexicon) -
     if any(tokens[k].lower in lexicon.subjunctive for k in words):
         return "indirect"
     return "reported"
+
+
+def _participle(tokens: list[Token], cue: Cue) -> bool:
+    """A verb of saying as a participle right after a comma: `..., saying`, `..., adding`."""
+    return (
+        cue.end - cue.start == 1
+        and tokens[cue.start].lower.endswith("ing")
+        and cue.start > 0
+        and tokens[cue.start - 1].text == ","
+    )
 
 
 def _subject(tokens: list[Token], cue: Cue, lexicon: Lexicon) -> Span | None:

@@ -110,6 +110,7 @@ def _sentence(
     out: list[Attribution] = []
     spoke: list[Speaker] = []
     markers = {k for s in sources for k in s.marker}
+    sources = [s for s in sources if _plain_marker(tokens, s.marker, lexicon)]
     for source in sources:  # `laut X`, `according to X`, `X zufolge`
         cited = [m for m in mentions if m.start in source.cited]
         span = (cited[0].start, cited[0].end) if cited else _cited_words(tokens, source.cited)
@@ -197,6 +198,19 @@ def _form(tokens: list[Token], cue: Cue, content: list[int], lexicon: Lexicon) -
     if any(tokens[k].lower in lexicon.subjunctive for k in words):
         return "indirect"
     return "reported"
+
+
+def _plain_marker(tokens: list[Token], marker: range, lexicon: Lexicon) -> bool:
+    """A source marker that is one: an `ambiguous` one (`so`) only after a comma or a
+    quotation and before an article or a name (`„…“, so der Minister`)."""
+    words = " ".join(tokens[k].lower for k in marker)
+    if words not in lexicon.ambiguous_markers:
+        return True
+    before = tokens[marker.start - 1] if marker.start > 0 else None
+    after = tokens[marker.stop] if marker.stop < len(tokens) else None
+    if after is None or not (after.lower in lexicon.determiners or after.text[:1].isupper()):
+        return False
+    return before is None or before.quoted or before.text in ',–-—“”"»«'
 
 
 def _participle(tokens: list[Token], cue: Cue) -> bool:

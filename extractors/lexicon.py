@@ -38,6 +38,7 @@ class Lexicon:
     group_pronouns: frozenset[str]
     subject_pronouns: frozenset[str]
     first_person: frozenset[str]
+    ambiguous_markers: frozenset[str]
     coordinators: frozenset[str]
     copulas: frozenset[str]
     verb_modifiers: frozenset[str]
@@ -144,6 +145,7 @@ def load_lexicon(language: str) -> Lexicon:
         group_pronouns=lower("group_pronouns"),
         subject_pronouns=lower("subject_pronouns"),
         first_person=lower("first_person"),
+        ambiguous_markers=lower("ambiguous_markers"),
         coordinators=lower("coordinators"),
         copulas=lower("copulas"),
         verb_modifiers=lower("verb_modifiers"),

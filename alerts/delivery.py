@@ -37,6 +37,7 @@ from alerts.secrets import WEBHOOK_SCHEMES, apprise_logs, asset, mask, problems,
 from storage import outbox
 from storage.db import transaction
 from storage.models import Alert, Delivery
+from storage.mutes import active_mutes
 
 log = logging.getLogger(__name__)
 BACKOFF_BASE = timedelta(minutes=1)
@@ -292,6 +293,8 @@ def deliver_pending(
     """One delivery pass over the outbox; the report says what each route got (masked)."""
     moment = _utc(now) or datetime.now(UTC)
     report = DeliveryReport([RouteReport(r.name, r.mode, r.masked_urls()) for r in routes])
+    with transaction(sessions) as session:  # also with no route: a muted alert is muted now
+        report.muted = outbox.mute_open_alerts(session, active_mutes(session, moment))
     if routes:
         run = _Pass(sessions, moment, max_attempts, topic_titles)
         _ACTIVE.add(run.owner)

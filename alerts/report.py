@@ -43,6 +43,7 @@ class DeliveryReport:
 
     routes: list[RouteReport]
     counts: dict[str, int] = field(default_factory=dict)  # alerts by status after the pass
+    muted: int = 0  # alerts this pass found muted (recorded, not sent)
 
     def route(self, name: str) -> RouteReport:
         return next(r for r in self.routes if r.route == name)

@@ -168,6 +168,22 @@ class Alert(Base):
     payload: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # when a person said "I've seen it" (`claimwatch alerts ack`); delivery goes on regardless
+    acked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Mute(Base):
+    """A topic, or one actor or side of it (`actor`; '*' is the whole topic), whose new
+    alerts are recorded but not sent, until `until` (None: until unmuted)."""
+
+    __tablename__ = "mutes"
+    __table_args__ = (UniqueConstraint("topic", "actor", name="uq_mutes_topic_actor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(200), default="*")
+    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Delivery(Base):

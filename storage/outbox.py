@@ -16,10 +16,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.bounds import clean_text
-from storage.models import Alert, Article, Claim, Delivery
+from storage.models import Alert, Article, Claim, Delivery, Mute
 from storage.models import Change as ChangeRow
+from storage.mutes import is_muted
 
-STATUSES = ("pending", "delivered", "failed")
+STATUSES = ("pending", "delivered", "failed", "muted")
 
 
 def delivery_key(change_key: str, route: str) -> str:
@@ -107,6 +108,23 @@ def open_alerts(session: Session) -> list[Alert]:
     waiting = select(Delivery.alert_id).where(Delivery.status == "pending")
     query = select(Alert).where(or_(Alert.status == "pending", Alert.id.in_(waiting)))
     return list(session.scalars(query.order_by(Alert.id)))
+
+
+def mute_open_alerts(session: Session, mutes: Collection[Mute]) -> int:
+    """Open alerts matching one of the (active) mutes become 'muted', with their pending
+    deliveries: recorded, never sent, not failed. How many alerts were muted."""
+    if not mutes:
+        return 0
+    muted = [a.id for a in open_alerts(session) if is_muted(a.payload, mutes)]
+    for start in range(0, len(muted), 500):
+        chunk = muted[start : start + 500]
+        session.execute(update(Alert).where(Alert.id.in_(chunk)).values(status="muted"))
+        session.execute(
+            update(Delivery)
+            .where(Delivery.alert_id.in_(chunk), Delivery.status == "pending")
+            .values(status="muted", next_attempt_at=None)
+        )
+    return len(muted)
 
 
 def ensure_deliveries(session: Session, rows: Iterable[tuple[int, str, str]]) -> None:
@@ -252,7 +270,7 @@ def deliveries_of(session: Session, alert_ids: Collection[int]) -> dict[int, lis
 
 
 def status_counts(session: Session) -> dict[str, int]:
-    """How many alerts are pending, delivered and failed."""
+    """How many alerts are pending, delivered, failed and muted."""
     counts = dict.fromkeys(STATUSES, 0)
     for status, n in session.execute(select(Alert.status, func.count()).group_by(Alert.status)):
         counts[status] = int(n)

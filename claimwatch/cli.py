@@ -99,6 +99,57 @@ def _command(
     )
 
 
+def _mute_commands(alerts_sub: argparse._SubParsersAction) -> None:
+    """`alerts mute`, `unmute`, `mutes` and `ack` (claimwatch/mute_commands.py)."""
+    mute = _command(
+        alerts_sub,
+        "mute",
+        "Mute a topic, or one actor or side of it: its new alerts are recorded as muted and "
+        "not sent, until DATE (or until unmuted). The mute is kept in the database.",
+        "claimwatch alerts mute nk-troops --actor russia --until 2026-01-31",
+    )
+    mute.add_argument("topic", metavar="TOPIC", help="topic id from topics.yaml")
+    mute.add_argument(
+        "--actor", metavar="ID", help="an actor or side id (default: the whole topic)"
+    )
+    mute.add_argument(
+        "--until",
+        metavar="DATE",
+        help="YYYY-MM-DD (00:00 UTC that day) or an ISO datetime with offset, in the future "
+        "(default: until unmuted)",
+    )
+    unmute = _command(
+        alerts_sub,
+        "unmute",
+        "Remove a mute (exit 1 when there is none). New alerts are sent again; alerts "
+        "already muted stay muted.",
+        "claimwatch alerts unmute nk-troops --actor russia",
+    )
+    unmute.add_argument("topic", metavar="TOPIC", help="topic id")
+    target = unmute.add_mutually_exclusive_group()
+    target.add_argument("--actor", metavar="ID", help="the actor or side muted (default: '*')")
+    target.add_argument("--all", action="store_true", help="every mute of the topic")
+    mutes = _command(
+        alerts_sub,
+        "mutes",
+        "List the mutes in force (expired ones end by themselves and are not shown).",
+        "claimwatch alerts mutes --json",
+    )
+    mutes.add_argument("--json", action="store_true", help="one JSON object per mute")
+    ack = _command(
+        alerts_sub,
+        "ack",
+        'Acknowledge alerts ("I\'ve seen it"): `alerts list` shows them as acked; delivery '
+        "goes on as usual.",
+        "claimwatch alerts ack 12 13",
+    )
+    ack.add_argument("alert_ids", nargs="+", type=_positive, metavar="ALERT_ID")
+    for parser, name in ((mute, "mute"), (unmute, "unmute"), (mutes, "mutes"), (ack, "ack")):
+        _watch_options(parser)
+        _db_option(parser)
+        parser.set_defaults(func=_lazy(f"claimwatch.mute_commands:cmd_alerts_{name}"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="claimwatch",
@@ -228,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     alerts = _command(
         sub,
         "alerts",
-        "The alert outbox: list it, test the routes, send what is pending.",
+        "The alert outbox: list it, test the routes, send what is pending, mute, ack.",
         "claimwatch alerts list --status pending --json",
     )
     alerts_sub = alerts.add_subparsers(
@@ -238,16 +289,22 @@ def build_parser() -> argparse.ArgumentParser:
     alerts_list = _command(
         alerts_sub,
         "list",
-        "List alerts with their status (pending, delivered, failed) and each route's outcome.",
+        "List alerts with their status (pending, delivered, failed, muted), whether acked, and "
+        "where each stands per route (delivered, waiting-for-digest, retrying, failed, muted, "
+        "pending).",
         "claimwatch alerts list --status failed --json",
     )
-    alerts_list.add_argument("--status", choices=("pending", "delivered", "failed"))
+    alerts_list.add_argument("--status", choices=("pending", "delivered", "failed", "muted"))
+    alerts_list.add_argument(
+        "--muted", action="store_true", help="muted alerts only (same as --status muted)"
+    )
     alerts_list.add_argument(
         "--json", action="store_true", help="one JSON object per alert, with its routes"
     )
     _watch_options(alerts_list)
     _db_option(alerts_list)
     alerts_list.set_defaults(func=_lazy("claimwatch.alert_commands:cmd_alerts_list"))
+    _mute_commands(alerts_sub)
     alerts_feed = _command(
         alerts_sub,
         "feed",

@@ -27,3 +27,7 @@ def one_line(exc: BaseException) -> str:
     """An exception as one line: the first line of its message, else its class name."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+class NotFoundError(ClaimwatchError):
+    """A command names something the database does not hold (an alert id, a mute)."""

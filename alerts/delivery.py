@@ -328,5 +328,6 @@ def deliver_pending(
             _ACTIVE.discard(run.owner)
     with transaction(sessions) as session:
         report.counts = outbox.status_counts(session)
+        report.states = outbox.alert_states(session, [r.name for r in routes if r.mode == "digest"])
     log.info("alert delivery: %s", report.summary())
     return report

@@ -44,6 +44,7 @@ class DeliveryReport:
     routes: list[RouteReport]
     counts: dict[str, int] = field(default_factory=dict)  # alerts by status after the pass
     muted: int = 0  # alerts this pass found muted (recorded, not sent)
+    states: dict[str, int] = field(default_factory=dict)  # each alert once, by where it stands
 
     def route(self, name: str) -> RouteReport:
         return next(r for r in self.routes if r.route == name)
@@ -58,18 +59,38 @@ class DeliveryReport:
         return sum(r.gave_up for r in self.routes)
 
     def summary(self) -> str:
+        """Alerts (each counted once, adding up to the total), then this pass's deliveries:
+        `20 alerts: 12 delivered, 8 waiting for a digest, 0 failed, 2 muted; 4 routes: 41
+        deliveries made (30 messages sent), 0 to retry, 0 given up`."""
+        states = self.states or self.counts
+        total = sum(states.values())
+        shown = [
+            f"{n} {state}"
+            for state, n in states.items()
+            if n or state in ("delivered", "failed", "muted")
+        ]
+        alerts = f"{total} alert{'s' if total != 1 else ''}"
+        if not self.routes:
+            muted = states.get("muted", 0)
+            return f"no alert routes: {alerts} kept" + (f" ({muted} muted)" if muted else "")
         sent = sum(r.sent for r in self.routes)
-        delivered = sum(r.delivered for r in self.routes)
+        made = sum(r.delivered for r in self.routes)
         retrying = sum(r.retrying for r in self.routes)
-        counts = ", ".join(f"{n} {status}" for status, n in self.counts.items())
         routes = f"{len(self.routes)} route{'s' if len(self.routes) != 1 else ''}"
         return (
-            f"{routes}: {sent} sent, {delivered} delivered, {retrying} to retry, "
-            f"{self.gave_up} given up; alerts: {counts or 'none'}"
+            f"{alerts}: {', '.join(shown)}; {routes}: {made} deliver"
+            f"{'ies' if made != 1 else 'y'} made ({sent} message{'s' if sent != 1 else ''} "
+            f"sent), {retrying} to retry, {self.gave_up} given up"
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "counts": self.counts, "routes": [asdict(r) for r in self.routes]}
+        return {
+            "ok": self.ok,
+            "counts": self.counts,
+            "states": self.states,
+            "muted": self.muted,
+            "routes": [asdict(r) for r in self.routes],
+        }
 
     def as_markdown(self) -> str:
         """A table for a Prefect artifact."""

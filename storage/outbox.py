@@ -275,3 +275,29 @@ def status_counts(session: Session) -> dict[str, int]:
     for status, n in session.execute(select(Alert.status, func.count()).group_by(Alert.status)):
         counts[status] = int(n)
     return counts
+
+
+ALERT_STATES = ("delivered", "waiting for a digest", "retrying", "pending", "failed", "muted")
+
+
+def alert_states(session: Session, digest_routes: Collection[str]) -> dict[str, int]:
+    """Every alert counted once by where it stands: delivered, failed or muted by status; a
+    pending one is retrying when a delivery of it failed and waits for its retry, waiting
+    for a digest when only digest routes still have to send it, else pending."""
+    counts = dict.fromkeys(ALERT_STATES, 0)
+    pending: list[int] = []
+    for alert_id, status in session.execute(select(Alert.id, Alert.status)):
+        if status == "pending":
+            pending.append(alert_id)
+        else:
+            counts[status] = counts.get(status, 0) + 1
+    rows = deliveries_of(session, pending)
+    for alert_id in pending:
+        left = [d for d in rows.get(alert_id, []) if d.status == "pending"]
+        if any(d.attempts for d in left):
+            counts["retrying"] += 1
+        elif left and all(d.route in digest_routes for d in left):
+            counts["waiting for a digest"] += 1
+        else:
+            counts["pending"] += 1
+    return counts

@@ -7,147 +7,24 @@ non-zero exit; a bad document is reported and skipped, never the end of the run.
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from claimwatch import __version__
+from claimwatch.cli_mute import add_mute_commands
+from claimwatch.cli_options import Parser as _Parser
+from claimwatch.cli_options import command as _command
+from claimwatch.cli_options import db_option as _db_option
+from claimwatch.cli_options import lazy as _lazy
+from claimwatch.cli_options import positive as _positive
+from claimwatch.cli_options import progress_option as _progress_option
+from claimwatch.cli_options import server_options as _server_options
+from claimwatch.cli_options import watch_options as _watch_options
 from claimwatch.errors import ClaimwatchError, single_line
 
 log = logging.getLogger("claimwatch")
-
-
-def _lazy(target: str) -> Callable[[argparse.Namespace], int | None]:
-    """The function of a command (`module:name`), imported only when that command runs,
-    so `--help` and light commands do not load the database and alert layers."""
-    module, name = target.split(":")
-
-    def run(args: argparse.Namespace) -> int | None:
-        return getattr(importlib.import_module(module), name)(args)
-
-    return run
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse whose usage errors are one line like every other error, with a hint."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        command = self.prog.removeprefix("claimwatch").strip()
-        where = f"{command}: " if command else ""
-        self.exit(2, f"claimwatch: error: {where}{single_line(message)} (see --help)\n")
-
-
-def _positive(text: str) -> int:
-    """A whole number of at least 1 (an argparse type)."""
-    try:
-        value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _port(text: str) -> int:
-    """A TCP port, 1 to 65535 (an argparse type)."""
-    value = _positive(text)
-    if value > 65535:
-        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, got {value}")
-    return value
-
-
-def _watch_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="DIR", help="config folder (default: packaged config/)")
-    parser.add_argument("--topics", metavar="FILE", help="topics YAML (default: DIR/topics.yaml)")
-    parser.add_argument("--actors", metavar="FILE", help="actors YAML (default: DIR/actors.yaml)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
-
-
-def _progress_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--no-progress",
-        action="store_true",
-        help="no progress bar (also CLAIMWATCH_PROGRESS=0); it is drawn on stderr only when "
-        "stderr is a terminal",
-    )
-
-
-def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db",
-        metavar="URL",
-        help="database URL (default: $CLAIMWATCH_DATABASE_URL, else sqlite:///var/claimwatch.db)",
-    )
-
-
-def _server_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="local Prefect server host")
-    parser.add_argument("--port", type=_port, default=4200, help="local Prefect server port")
-
-
-def _command(
-    sub: argparse._SubParsersAction, name: str, summary: str, example: str
-) -> argparse.ArgumentParser:
-    return sub.add_parser(
-        name,
-        help=summary,
-        description=summary,
-        epilog=f"example:\n  {example}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-
-
-def _mute_commands(alerts_sub: argparse._SubParsersAction) -> None:
-    """`alerts mute`, `unmute`, `mutes` and `ack` (claimwatch/mute_commands.py)."""
-    mute = _command(
-        alerts_sub,
-        "mute",
-        "Mute a topic, or one actor or side of it: its new alerts are recorded as muted and "
-        "not sent, until DATE (or until unmuted). The mute is kept in the database.",
-        "claimwatch alerts mute nk-troops --actor russia --until 2026-01-31",
-    )
-    mute.add_argument("topic", metavar="TOPIC", help="topic id from topics.yaml")
-    mute.add_argument(
-        "--actor", metavar="ID", help="an actor or side id (default: the whole topic)"
-    )
-    mute.add_argument(
-        "--until",
-        metavar="DATE",
-        help="YYYY-MM-DD (00:00 UTC that day) or an ISO datetime with offset, in the future "
-        "(default: until unmuted)",
-    )
-    unmute = _command(
-        alerts_sub,
-        "unmute",
-        "Remove a mute (exit 1 when there is none). New alerts are sent again; alerts "
-        "already muted stay muted.",
-        "claimwatch alerts unmute nk-troops --actor russia",
-    )
-    unmute.add_argument("topic", metavar="TOPIC", help="topic id")
-    target = unmute.add_mutually_exclusive_group()
-    target.add_argument("--actor", metavar="ID", help="the actor or side muted (default: '*')")
-    target.add_argument("--all", action="store_true", help="every mute of the topic")
-    mutes = _command(
-        alerts_sub,
-        "mutes",
-        "List the mutes in force (expired ones end by themselves and are not shown).",
-        "claimwatch alerts mutes --json",
-    )
-    mutes.add_argument("--json", action="store_true", help="one JSON object per mute")
-    ack = _command(
-        alerts_sub,
-        "ack",
-        'Acknowledge alerts ("I\'ve seen it"): `alerts list` shows them as acked; delivery '
-        "goes on as usual.",
-        "claimwatch alerts ack 12 13",
-    )
-    ack.add_argument("alert_ids", nargs="+", type=_positive, metavar="ALERT_ID")
-    for parser, name in ((mute, "mute"), (unmute, "unmute"), (mutes, "mutes"), (ack, "ack")):
-        _watch_options(parser)
-        _db_option(parser)
-        parser.set_defaults(func=_lazy(f"claimwatch.mute_commands:cmd_alerts_{name}"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -304,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     _watch_options(alerts_list)
     _db_option(alerts_list)
     alerts_list.set_defaults(func=_lazy("claimwatch.alert_commands:cmd_alerts_list"))
-    _mute_commands(alerts_sub)
+    add_mute_commands(alerts_sub)
     alerts_feed = _command(
         alerts_sub,
         "feed",

@@ -178,3 +178,40 @@ def test_muting_again_replaces_the_end(sqlite_url: str) -> None:
     with transaction(sessions) as session:
         rows = list(session.scalars(select(Mute)))
         assert [(m.actor, m.until) for m in rows] == [("russia", None)]
+
+
+def test_states_per_route_and_a_summary_that_adds_up(
+    seeded: str, tmp_path: Path, webhook: WebhookReceiver
+) -> None:
+    total = len(alert_refs(seeded))
+    assert cli("mute", "nk-troops", "--actor", "russia", db=seeded)[0] == 0
+    routes = [
+        {"name": "now", "urls": [hook(webhook)]},
+        {"name": "daily", "urls": [hook(webhook, "digest")], "mode": "digest"},
+    ]
+    routes[1]["schedule"] = "daily 23:59"
+    config = write_routes(tmp_path / "config", routes)
+    before = listed(seeded, "--config", str(config))
+    first = next(r for r in before if r["status"] == "pending")
+    assert {e["route"]: e["state"] for e in first["routes"]} == {
+        "daily": "waiting-for-digest",
+        "now": "pending",
+    }
+    sent = run_cli("alerts", "send", "--config", str(config), "--db", seeded)
+    summary = sent.stdout.splitlines()[-1]
+    numbers = dict(
+        (label, int(n))
+        for n, label in (
+            part.split(" ", 1) for part in summary.split(": ", 1)[1].split("; ")[0].split(", ")
+        )
+    )
+    assert summary.startswith(f"{total} alerts: ") and sum(numbers.values()) == total, summary
+    assert numbers["waiting for a digest"] == total - numbers["muted"] > 0, summary
+    assert "2 routes: " in summary and "deliveries made" in summary
+    after = {r["id"]: r for r in listed(seeded, "--config", str(config))}
+    assert {e["route"]: e["state"] for e in after[first["id"]]["routes"]} == {
+        "daily": "waiting-for-digest",
+        "now": "delivered",
+    }
+    none = deliver_pending(open_database(seeded), [])
+    assert none.summary() == f"no alert routes: {total} alerts kept ({numbers['muted']} muted)"

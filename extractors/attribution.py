@@ -26,7 +26,6 @@ from extractors.tokens import Token, tokenize
 from extractors.watchlist import Watchlist
 
 Span = tuple[int, int]
-FORMS = ("direct", "indirect", "reported")
 _COMPLEMENTIZERS = frozenset(["dass", "daß", "ob", "that", "whether", "if"])
 
 
@@ -62,7 +61,7 @@ def sentences_at(text: str) -> Iterator[tuple[int, str]]:
         cursor = 0
         for sentence in split_sentences(line):
             at = line.find(sentence, cursor)
-            if at < 0:  # the splitter changed it (it only strips): find its first word
+            if at < 0:  # not found as written (the splitter only strips): skipped
                 continue
             cursor = at + len(sentence)
             yield offset + at, sentence

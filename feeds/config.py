@@ -22,7 +22,7 @@ DEFAULT_INTERVAL = 15 * 60
 _DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 # a timeout or deadline of 0 fails every request; a delay or backoff of 0 means "none"
-POSITIVE_DURATIONS = frozenset({"connect_timeout", "read_timeout", "deadline"})
+POSITIVE_DURATIONS = frozenset({"connect_timeout", "read_timeout", "deadline", "page_lease"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class FetchOptions:
     feed_retries: int = 2  # Prefect retries of a feed fetch on a transient error
     feed_retry_delay: float = 5.0
     outage_after: int = 3  # failed passes in a row before the operations routes are told
+    page_lease: float = 30 * 60  # a batch of pages is held this long by the pass that took it
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -36,13 +36,14 @@ from flows.outcomes import FeedOutcome, PageOutcome
 from storage.db import open_database, transaction
 from storage.feeds import (
     DuePage,
-    due_pages,
     feed_source,
+    lease_pages,
     mark_page_done,
     mark_page_failed,
     outages,
     record_entries,
     record_poll,
+    release_pages,
     validators,
 )
 from storage.ledger import article_key, find_article
@@ -162,10 +163,25 @@ def _feed_problem(problem: str | None, skipped: list[str], deferred: int) -> str
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, timeout_seconds=60)
-def plan_pages(database_url: str, limit: int) -> list[DuePage]:
-    """The pages to fetch in this pass: new ones and failed ones whose wait is over."""
+def lease_batch(
+    database_url: str,
+    limit: int,
+    owner: str,
+    lease: float,
+    feed_urls: list[str] | None = None,
+) -> list[DuePage]:
+    """Take the next batch of pages due (new ones, failed ones whose wait is over) for
+    this pass, so no other pass or shard fetches them; of these feeds only, if given."""
     with transaction(sessions_for(database_url)) as session:
-        return due_pages(session, datetime.now(UTC), limit)
+        now = datetime.now(UTC)
+        return lease_pages(session, now, limit, owner, timedelta(seconds=lease), feed_urls)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, timeout_seconds=60)
+def release_batch(database_url: str, page_ids: list[int], owner: str) -> None:
+    """Give back the pages of a batch that could not be stored, for the next pass."""
+    with transaction(sessions_for(database_url)) as session:
+        release_pages(session, page_ids, owner)
 
 
 @task(cache_policy=NO_CACHE)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from feeds.parse import FeedEntry, newest_first
@@ -15,6 +16,7 @@ from storage.models import Entry, Page, Source, utcnow
 
 UNFIT_LINK = "link too long or with control characters, not fetched"
 _KEYS_PER_QUERY = 500
+LEASE_TRIES = 5  # rounds of taking pages that others keep getting first
 
 
 @dataclass(frozen=True)
@@ -141,24 +143,81 @@ def _page_for(session: Session, source: Source, entry: FeedEntry) -> Page:
     return page
 
 
-def due_pages(session: Session, now: datetime, limit: int) -> list[DuePage]:
-    """Pages never fetched, and failed ones whose backoff has passed, oldest news first."""
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Pages never fetched, and failed ones whose backoff has passed, that nobody holds."""
+    return and_(
+        or_(
+            Page.status == "pending",
+            and_(Page.status == "failed", Page.next_attempt_at <= now),
+        ),
+        or_(Page.leased_until.is_(None), Page.leased_until <= now),
+    )
+
+
+def due_pages(
+    session: Session,
+    now: datetime,
+    limit: int,
+    feed_urls: Collection[str] | None = None,
+    skip_locked: bool = False,
+) -> list[DuePage]:
+    """The pages due (of these feeds, if given), oldest news first; nothing is taken.
+    `skip_locked`: on PostgreSQL, lock them, passing by rows another transaction holds."""
     query = (
         select(Page, Source.url)
         .join(Source, Page.source_id == Source.id)
-        .where(
-            or_(
-                Page.status == "pending",
-                and_(Page.status == "failed", Page.next_attempt_at <= now),
-            )
-        )
+        .where(_due(now))
         .order_by(Page.published_hint.is_(None), Page.published_hint, Page.id)
         .limit(limit)
     )
+    if feed_urls is not None:
+        query = query.where(Source.url.in_([fit_key(Source.url, u) for u in feed_urls]))
+    if skip_locked:  # SQLite has no row locks: the statement is run without the clause
+        query = query.with_for_update(skip_locked=True, of=Page)
     return [
         DuePage(page.id, page.url, feed_url, page.published_hint, page.attempts)
         for page, feed_url in session.execute(query)
     ]
+
+
+def lease_pages(
+    session: Session,
+    now: datetime,
+    limit: int,
+    owner: str,
+    lease: timedelta,
+    feed_urls: Collection[str] | None = None,
+) -> list[DuePage]:
+    """Take up to `limit` due pages for `owner` until `now + lease`: no other pass or shard
+    gets them until they are done, failed, released, or the lease runs out (its holder
+    died). On PostgreSQL the rows are read `FOR UPDATE SKIP LOCKED`, so concurrent takers
+    pass each other by; on both databases the update checks again that each page is still
+    due and free, so a page is never taken twice. When another taker got all of them
+    first (SQLite), the next ones due are tried, so an empty batch means none is left."""
+    for _ in range(LEASE_TRIES):
+        candidates = due_pages(session, now, limit, feed_urls, skip_locked=True)
+        if not candidates:
+            return []
+        taken = set(
+            session.scalars(
+                update(Page)
+                .where(Page.id.in_([p.id for p in candidates]), _due(now))
+                .values(leased_until=now + lease, lease_owner=owner[:80])
+                .returning(Page.id)
+            )
+        )
+        if taken:
+            return [page for page in candidates if page.id in taken]
+    return []
+
+
+def release_pages(session: Session, page_ids: Collection[int], owner: str) -> None:
+    """Give back pages taken and not finished (their batch failed as a whole)."""
+    session.execute(
+        update(Page)
+        .where(Page.id.in_(list(page_ids)), Page.lease_owner == owner[:80])
+        .values(leased_until=None, lease_owner=None)
+    )
 
 
 def mark_page_done(
@@ -168,6 +227,7 @@ def mark_page_done(
     page = session.get(Page, page_id)
     assert page is not None
     page.status, page.article_id = "done", article_id
+    page.leased_until = page.lease_owner = None
     page.error = clean_text(note)[:2000] if note else None
     page.attempts += 1
     page.fetched_at = utcnow()
@@ -181,6 +241,7 @@ def mark_page_failed(
     page = session.get(Page, page_id)
     assert page is not None
     page.attempts += 1
+    page.leased_until = page.lease_owner = None
     page.error = clean_text(reason[:2000])
     page.fetched_at = utcnow()
     if page.attempts >= max_attempts:

@@ -63,6 +63,9 @@ class Page(Base):
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # taken by one pass or shard until then (storage/feeds.lease_pages); expired: free again
+    leased_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_owner: Mapped[str | None] = mapped_column(String(80))
 
 
 class Entry(Base):
@@ -213,3 +216,17 @@ class Delivery(Base):
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ShardReport(Base):
+    """What one shard of a pass did (`flows.outcomes.PassReport` as JSON), read by the pass
+    that started it when its shards are done: workers on other machines share no disk."""
+
+    __tablename__ = "shard_reports"
+    __table_args__ = (UniqueConstraint("pass_id", "shard", name="uq_shard_reports_pass_shard"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pass_id: Mapped[str] = mapped_column(String(64), index=True)  # the pass's flow run id
+    shard: Mapped[int] = mapped_column(Integer)
+    report: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -144,6 +144,25 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(serve)
     serve.set_defaults(func=_lazy("claimwatch.service:cmd_serve"))
 
+    deploy = _command(
+        sub,
+        "deploy",
+        "Register the monitor (and with --shards N its shard runs) on a Prefect work pool of "
+        "the server in PREFECT_API_URL; `prefect worker start --pool NAME` runs the passes.",
+        "PREFECT_API_URL=http://127.0.0.1:4200/api claimwatch deploy --config config "
+        "--pool claimwatch --shards 4",
+    )
+    deploy.add_argument("--pool", required=True, metavar="NAME", help="work pool (process type)")
+    deploy.add_argument(
+        "--shards",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="split each pass into N shard runs, feeds by host (default: 1, one run per pass)",
+    )
+    _watch_options(deploy)
+    deploy.set_defaults(func=_lazy("claimwatch.deploy:cmd_deploy"))
+
     health = _command(
         sub,
         "health",

@@ -1,8 +1,9 @@
 """The `monitor` flow: one pass over the feeds. It only composes the tasks in tasks.py.
 
 Feeds are fetched at once (a task each), then parsed and stored; the pages due are
-fetched in batches, the next batch while the last one is extracted, so at most two
-batches of pages are in memory. The run ends Failed when every feed failed, and
+taken (leased in the database, so no other pass or shard fetches them) and fetched in
+batches, the next batch while the last one is extracted, so at most two batches of
+pages are in memory. On a work pool the pass can run as shards (flows/shards.py). The run ends Failed when every feed failed, and
 Completed with the state name Partial, the failures counted in its message and listed
 in its artifacts, when only some did.
 """
@@ -10,6 +11,8 @@ in its artifacts, when only some did.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger
@@ -19,13 +22,20 @@ from prefect.states import Completed, Failed, State
 
 from claimwatch.errors import ClaimwatchError, one_line
 from claimwatch.settings import Settings
-from extractors.watchlist import load_watchlist
+from extractors.watchlist import Watchlist, load_watchlist
 from feeds.client import Client, Fetched
-from feeds.config import FeedSpec
+from feeds.config import FeedSpec, FetchOptions
 from feeds.guard import Policy
 from flows import report
 from flows.outcomes import FeedOutcome, PageOutcome, PassReport
 from flows.publish import publish_stories, write_feeds
+from flows.shards import (
+    SHARD_FLOW,
+    feeds_of,
+    report_data,
+    report_from,
+    run_shards,
+)
 from flows.tasks import (
     FeedFailure,
     PageFetch,
@@ -34,11 +44,15 @@ from flows.tasks import (
     fetch_feed,
     fetch_pages,
     ingest_pages,
+    lease_batch,
     load_validators,
-    plan_pages,
     read_feed,
+    release_batch,
+    sessions_for,
 )
+from storage.db import transaction
 from storage.feeds import DuePage
+from storage.passes import save_shard_report, take_shard_reports
 
 
 def _read(
@@ -90,6 +104,121 @@ class _NoTraceback(logging.Filter):
         return True
 
 
+def _owner() -> str:
+    """Who holds the pages a pass takes: this flow run (and host), for the lease rows."""
+    return f"{socket.gethostname()}:{flow_run.id or os.getpid()}"
+
+
+def collect(
+    settings: Settings,
+    options: FetchOptions,
+    feeds: list[FeedSpec],
+    watchlist: Watchlist,
+    owner: str,
+    only_these: bool = False,
+) -> PassReport:
+    """Read the feeds (a task each, at once), then take the pages due batch by batch,
+    fetching the next batch while the last one is extracted, so at most two batches of
+    pages are in memory. `only_these`: the pages of these feeds only (a shard's)."""
+    result = PassReport()
+    feed_urls = [f.url for f in feeds] if only_these else None
+    with Client(options) as client:
+        known = load_validators(settings.database_url, [f.url for f in feeds])
+        # The fetch tasks run in worker threads, where Prefect cannot interrupt them: their
+        # time is bounded by the client's per-request deadline instead of a task timeout.
+        fetch = fetch_feed.with_options(
+            retries=options.feed_retries, retry_delay_seconds=options.feed_retry_delay
+        )
+        fetches = [
+            fetch.submit(feed, client, *known[feed.url], options.feed_retries) for feed in feeds
+        ]
+        for feed, future in zip(feeds, fetches, strict=True):
+            outcome = future.result(raise_on_failure=False)
+            result.feeds.append(_read(feed, outcome, settings.database_url, options.max_entries))
+
+        policies = {f.url: Policy.for_feed(f.url, f.allow_private) for f in feeds}
+        by_url = {f.url: f for f in feeds}
+        left = options.max_pages
+
+        def take() -> list[DuePage]:
+            nonlocal left
+            size = min(options.batch_size, left)
+            if size <= 0:
+                return []
+            batch = lease_batch(settings.database_url, size, owner, options.page_lease, feed_urls)
+            left -= len(batch)
+            return batch
+
+        batch = take()
+        upcoming = fetch_pages.submit(batch, client, policies) if batch else None
+        while batch and upcoming is not None:
+            fetched = _fetched(batch, upcoming.result(raise_on_failure=False))
+            following = take()
+            upcoming = fetch_pages.submit(following, client, policies) if following else None
+            state = ingest_pages(
+                fetched, settings.database_url, watchlist, by_url, options, return_state=True
+            )
+            result.pages.extend(_ingested(batch, state))
+            if state.is_failed():
+                release_batch(settings.database_url, [p.id for p in batch], owner)
+            batch = following
+    return result
+
+
+def _sharded(
+    database_url: str, feeds: list[FeedSpec], shards: int, parameters: dict, timeout: float
+) -> PassReport:
+    """Run the pass as shard runs on the work pool and put their reports together; a
+    shard that ended without a report fails its feeds, with the shard's state as reason
+    (its pages stay leased until the lease runs out, then the next pass takes them)."""
+    pass_id = str(flow_run.id)
+    states = run_shards(pass_id, shards, parameters, timeout)
+    with transaction(sessions_for(database_url)) as session:
+        reports = take_shard_reports(session, pass_id)
+    result = PassReport()
+    for shard in range(shards):
+        if shard in reports:
+            part = report_from(reports[shard])
+            result.feeds += part.feeds
+            result.pages += part.pages
+            continue
+        reason = f"shard {shard + 1}/{shards} gave no report ({states[shard]})"
+        result.feeds += [
+            FeedOutcome(f.name, f.url, "failed", error=reason)
+            for f in feeds_of(feeds, shard, shards)
+        ]
+    return result
+
+
+@flow(
+    name=SHARD_FLOW,
+    description="One shard of a monitoring pass: its feeds (by host) and their pages.",
+)
+def monitor_shard(
+    shard: int,
+    shards: int,
+    pass_id: str,
+    config_dir: str | None = None,
+    topics_file: str | None = None,
+    actors_file: str | None = None,
+) -> str:
+    """Read this shard's feeds and ingest their pages due; the report goes to the
+    database for the pass that started the shard."""
+    settings = Settings.load(
+        config_dir=config_dir, topics_file=topics_file, actors_file=actors_file
+    )
+    config = settings.feeds()
+    feeds = feeds_of(config.feeds, shard, shards)
+    watchlist = load_watchlist(settings.topics_file, settings.actors_file)
+    result = collect(settings, config.fetch, feeds, watchlist, owner=_owner(), only_these=True)
+    with transaction(sessions_for(settings.database_url)) as session:
+        save_shard_report(session, pass_id, shard, report_data(result))
+    new = sum(p.status == "new" for p in result.pages)
+    summary = f"shard {shard + 1}/{shards}: {len(feeds)} feeds, {new} new articles"
+    get_run_logger().info(summary)
+    return summary
+
+
 def run_name() -> str:
     """A pass is named by when it was due, so the dashboard's list reads as a log:
     `pass 2026-12-02 08:15 UTC`."""
@@ -106,10 +235,13 @@ def monitor(
     topics_file: str | None = None,
     actors_file: str | None = None,
     skip_late_after: float | None = None,
+    shards: int = 1,
+    shard_timeout: float = 3600.0,
 ) -> State:
     """One monitoring pass over DIR/feeds.yaml (the database comes from the environment).
     A run that starts more than `skip_late_after` seconds after its scheduled time ends at
-    once as Completed/Skipped."""
+    once as Completed/Skipped. With `shards` > 1 (a deployment on a work pool), the feeds
+    are read and their pages ingested by that many shard runs on the pool's workers."""
     logger = get_run_logger()
     late = (datetime.now(UTC) - flow_run.scheduled_start_time).total_seconds()
     if skip_late_after is not None and late > skip_late_after:
@@ -122,39 +254,17 @@ def monitor(
     config = settings.feeds()
     watchlist = load_watchlist(settings.topics_file, settings.actors_file)
     routes = settings.routes()
-    options = config.fetch
-    result = PassReport()
-    with Client(options) as client:
-        known = load_validators(settings.database_url, [f.url for f in config.feeds])
-        # The fetch tasks run in worker threads, where Prefect cannot interrupt them: their
-        # time is bounded by the client's per-request deadline instead of a task timeout.
-        fetch = fetch_feed.with_options(
-            retries=options.feed_retries, retry_delay_seconds=options.feed_retry_delay
-        )
-        fetches = [
-            fetch.submit(feed, client, *known[feed.url], options.feed_retries)
-            for feed in config.feeds
-        ]
-        for feed, future in zip(config.feeds, fetches, strict=True):
-            outcome = future.result(raise_on_failure=False)
-            result.feeds.append(_read(feed, outcome, settings.database_url, options.max_entries))
-
-        due = plan_pages(settings.database_url, options.max_pages)
-        batches = [due[i : i + options.batch_size] for i in range(0, len(due), options.batch_size)]
-        policies = {f.url: Policy.for_feed(f.url, f.allow_private) for f in config.feeds}
-        feeds = {f.url: f for f in config.feeds}
-        upcoming = fetch_pages.submit(batches[0], client, policies) if batches else None
-        for index, batch in enumerate(batches):
-            fetched = _fetched(batch, upcoming.result(raise_on_failure=False))
-            if index + 1 < len(batches):
-                upcoming = fetch_pages.submit(batches[index + 1], client, policies)
-            state = ingest_pages(
-                fetched, settings.database_url, watchlist, feeds, options, return_state=True
-            )
-            result.pages.extend(_ingested(batch, state))
-
+    if shards > 1:
+        parameters = {
+            "config_dir": config_dir,
+            "topics_file": topics_file,
+            "actors_file": actors_file,
+        }
+        result = _sharded(settings.database_url, config.feeds, shards, parameters, shard_timeout)
+    else:
+        result = collect(settings, config.fetch, config.feeds, watchlist, owner=_owner())
     alert_outages(
-        settings.database_url, routes, [f.url for f in config.feeds], options.outage_after
+        settings.database_url, routes, [f.url for f in config.feeds], config.fetch.outage_after
     )
     titles = {topic.id: topic.title for topic in watchlist.topics}
     delivery = deliver_alerts(settings.database_url, routes, titles)

@@ -467,9 +467,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, site: LocalSite) -> None:
+    def __init__(self, site: LocalSite, address: str) -> None:
         self.site = site
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__((address, 0), _Handler)
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that hung up is normal here; anything else is printed as usual."""
@@ -487,10 +487,13 @@ class LocalSite:
     leaving shuts down and closes the socket. `visible`: how many articles, in publication
     order, the feeds list (settable). `hits`: GETs per path without query; `requests`: (path
     with query, headers with lower-cased names) per request. Article i (publication order)
-    is in feed i % feeds; every article page is served, listed or not.
+    is in feed i % feeds; every article page is served, listed or not. `address`: another
+    loopback address (127.0.0.2, ...) is another host name.
     """
 
-    def __init__(self, articles: list[SiteArticle], feeds: int = 2) -> None:
+    def __init__(
+        self, articles: list[SiteArticle], feeds: int = 2, address: str = "127.0.0.1"
+    ) -> None:
         if feeds < 1:
             raise ValueError("a site needs at least one feed")
         self.articles = sorted(articles, key=lambda a: a.published)  # stable: ties keep order
@@ -507,8 +510,8 @@ class LocalSite:
         self._lock, self._stop = threading.Lock(), threading.Event()
         self._routes: dict[str, Handler] = {}
         self._page = functools.lru_cache(maxsize=256)(self._render)
-        self._server = _Server(self)
-        self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._server = _Server(self, address)
+        self.base = f"http://{address}:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,))
         self._thread.daemon = True
 

@@ -17,8 +17,9 @@ from alerts.payload import alert_payload
 from claimwatch.corpus import CorpusEntry
 from extractors.article import Article, load_document
 from extractors.claims import Claim, read_claims
-from extractors.signature import signature
+from extractors.signature import bands, signature
 from extractors.watchlist import Watchlist
+from storage import locks
 from storage.db import transaction
 from storage.ledger import article_key, find_article, ledger_for, record_changes, store_article
 from storage.models import Source
@@ -53,6 +54,8 @@ def ingest(
     if existing is not None:
         return Ingested(article_id=existing.id, known=True)
     sig = signature(article.text)
+    if sig:
+        locks.hold(session, locks.BAND, bands(sig))  # copies of one story: one at a time
     original = find_original(session, sig, key) if sig else None
     if original is not None:
         row, _ = store_article(session, key, article, [], published, source, sig, story=original)
@@ -65,6 +68,7 @@ def ingest(
     if not rows:
         return Ingested(article_id=row.id, stopped=read.stopped)
     titles = {topic.id: topic.title for topic in watchlist.topics}
+    locks.hold(session, locks.TOPIC, {c.topic for c in rows})  # one story's ledger: in turn
     changes = detect(ledger_for(session, rows))
     alerts = record_changes(
         session,

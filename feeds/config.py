@@ -22,7 +22,9 @@ DEFAULT_INTERVAL = 15 * 60
 _DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
 # a timeout or deadline of 0 fails every request; a delay or backoff of 0 means "none"
-POSITIVE_DURATIONS = frozenset({"connect_timeout", "read_timeout", "deadline", "page_lease"})
+POSITIVE_DURATIONS = frozenset(
+    {"connect_timeout", "read_timeout", "deadline", "page_lease", "shard_wait"}
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class FetchOptions:
     feed_retry_delay: float = 5.0
     outage_after: int = 3  # failed passes in a row before the operations routes are told
     page_lease: float = 30 * 60  # a batch of pages is held this long by the pass that took it
+    shard_wait: float = 60 * 60  # a sharded pass waits this long for its shards to end
 
 
 @dataclass(frozen=True)

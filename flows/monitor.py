@@ -236,7 +236,6 @@ def monitor(
     actors_file: str | None = None,
     skip_late_after: float | None = None,
     shards: int = 1,
-    shard_timeout: float = 3600.0,
 ) -> State:
     """One monitoring pass over DIR/feeds.yaml (the database comes from the environment).
     A run that starts more than `skip_late_after` seconds after its scheduled time ends at
@@ -260,7 +259,9 @@ def monitor(
             "topics_file": topics_file,
             "actors_file": actors_file,
         }
-        result = _sharded(settings.database_url, config.feeds, shards, parameters, shard_timeout)
+        result = _sharded(
+            settings.database_url, config.feeds, shards, parameters, config.fetch.shard_wait
+        )
     else:
         result = collect(settings, config.fetch, config.feeds, watchlist, owner=_owner())
     alert_outages(

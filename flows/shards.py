@@ -53,6 +53,7 @@ def run_shards(pass_id: str, shards: int, parameters: dict, timeout: float) -> d
     start its shards twice."""
     from prefect.client.orchestration import get_client
     from prefect.deployments import run_deployment
+    from prefect.states import Crashed
 
     runs = {
         shard: run_deployment(
@@ -76,6 +77,9 @@ def run_shards(pass_id: str, shards: int, parameters: dict, timeout: float) -> d
                     states[shard] = f"{state.name}: {state.message or ''}".strip(": ")
             if len(states) < len(runs):
                 time.sleep(POLL_SECONDS)
-    for shard in runs:
-        states.setdefault(shard, f"not finished after {timeout:g}s")
+        for shard, run_id in runs.items():
+            if shard not in states:  # its worker died, most likely: the dashboard says so
+                states[shard] = f"not finished after {timeout:g}s, marked Crashed"
+                message = f"the pass stopped waiting after {timeout:g}s (fetch.shard_wait)"
+                client.set_flow_run_state(run_id, Crashed(message=message), force=True)
     return states

@@ -516,6 +516,9 @@ class LocalSite:
         self._thread.daemon = True
 
     def __enter__(self) -> LocalSite:
+        # built before serving (once per process): compressing it at the first request made
+        # that request time out on a loaded machine, and its page fail for the wrong reason
+        gzip_bomb()
         self._thread.start()
         return self
 

@@ -148,7 +148,7 @@ def test_serve_topology_without_docker(
         )
         service = None
         try:
-            assert wait_for(lambda: api_healthy(api), timeout=120), "the Prefect server"
+            assert wait_for(lambda: api_healthy(api), timeout=240), "the Prefect server"
             service = subprocess.Popen(
                 [sys.executable, "-m", "claimwatch.cli", "serve", "--config", str(config)],
                 cwd=ROOT,

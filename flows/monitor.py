@@ -105,8 +105,9 @@ class _NoTraceback(logging.Filter):
 
 
 def _owner() -> str:
-    """Who holds the pages a pass takes: this flow run (and host), for the lease rows."""
-    return f"{socket.gethostname()}:{flow_run.id or os.getpid()}"
+    """Who holds the pages a pass takes: host, process and flow run, for the lease rows (a
+    gone process of this host loses its leases at once: storage/feeds.lease_pages)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{flow_run.id}"
 
 
 def collect(

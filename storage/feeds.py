@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -194,6 +196,7 @@ def lease_pages(
     pass each other by; on both databases the update checks again that each page is still
     due and free, so a page is never taken twice. When another taker got all of them
     first (SQLite), the next ones due are tried, so an empty batch means none is left."""
+    _release_dead_holders(session, now)
     for _ in range(LEASE_TRIES):
         candidates = due_pages(session, now, limit, feed_urls, skip_locked=True)
         if not candidates:
@@ -209,6 +212,34 @@ def lease_pages(
         if taken:
             return [page for page in candidates if page.id in taken]
     return []
+
+
+def _release_dead_holders(session: Session, now: datetime) -> None:
+    """Free at once the pages held by a process of this host that is gone (a `run` killed,
+    a worker's flow run killed with it); other hosts' holders wait for their lease to end.
+    An owner reads `host:pid:...` (flows/monitor._owner)."""
+    owners = session.scalars(select(Page.lease_owner).where(Page.leased_until > now).distinct())
+    dead = [owner for owner in owners if owner and _gone(owner)]
+    if dead:
+        session.execute(
+            update(Page)
+            .where(Page.lease_owner.in_(dead))
+            .values(leased_until=None, lease_owner=None)
+        )
+
+
+def _gone(owner: str) -> bool:
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def release_pages(session: Session, page_ids: Collection[int], owner: str) -> None:

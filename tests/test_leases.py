@@ -122,3 +122,22 @@ def test_shards_split_feeds_by_host_the_same_way_every_time() -> None:
         assert all(sum(f.url.split("/")[2] == h for f in part) == 2 for h in hosts)
     assert shard_of("https://Alpha.example/x", 3) == shard_of("https://alpha.example/y", 3)
     assert {shard_of(f.url, 3) for f in feeds} == {0, 1, 2}  # 5 hosts spread over 3 shards
+
+
+def test_pages_of_a_gone_process_of_this_host_are_free_at_once(database_url: str) -> None:
+    """A killed `claimwatch run` must not hold its pages for the whole lease."""
+    import socket
+    import subprocess
+    import sys
+
+    _queue(database_url, 3, feeds=1)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)  # fmt: skip
+    sessions = open_database(database_url)
+    now = datetime.now(UTC)
+    with transaction(sessions) as session:
+        dead = f"{socket.gethostname()}:{gone.stdout.strip()}:run"
+        assert len(lease_pages(session, now, 2, dead, HOUR)) == 2
+        elsewhere = f"other-host:{gone.stdout.strip()}:run"
+        assert len(lease_pages(session, now, 1, elsewhere, HOUR)) == 1
+    with transaction(sessions) as session:
+        assert len(lease_pages(session, now, 10, "next", HOUR)) == 2  # not the other host's

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import socket
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from storage import outbox
 from storage.db import transaction
 from storage.models import Alert, Delivery
 from storage.mutes import active_mutes
+from storage.owners import local_pid, owner_name, process_gone
 
 log = logging.getLogger(__name__)
 BACKOFF_BASE = timedelta(minutes=1)
@@ -154,7 +154,7 @@ class _Pass:
     ) -> None:
         self.sessions, self.now, self.max_attempts = sessions, now, max_attempts
         self.titles = topic_titles
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        self.owner = owner_name(uuid.uuid4().hex[:12])
         self.down: set[str] = set()
         self._evidence: dict[int, outbox.Evidence] = {}
 
@@ -169,18 +169,12 @@ class _Pass:
         owner, until = delivery.lease_owner, _utc(delivery.lease_until)
         if owner is None or until is None or until <= self.now:
             return True
-        host, pid, _token = (owner.rsplit(":", 2) + ["", ""])[:3]
-        if host != socket.gethostname() or not pid.isdigit():
+        pid = local_pid(owner)
+        if pid is None:
             return False
-        if int(pid) == os.getpid():
+        if pid == os.getpid():
             return owner not in _ACTIVE
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
-        return False
+        return process_gone(pid)
 
     def claim(self, delivery: Delivery, alert: Alert) -> _Claimed | None:
         if not self._free(delivery):

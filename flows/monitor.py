@@ -11,8 +11,6 @@ in its artifacts, when only some did.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger
@@ -52,6 +50,7 @@ from flows.tasks import (
 )
 from storage.db import transaction
 from storage.feeds import DuePage
+from storage.owners import owner_name
 from storage.passes import save_shard_report, take_shard_reports
 
 
@@ -107,7 +106,7 @@ class _NoTraceback(logging.Filter):
 def _owner() -> str:
     """Who holds the pages a pass takes: host, process and flow run, for the lease rows (a
     gone process of this host loses its leases at once: storage/feeds.lease_pages)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{flow_run.id}"
+    return owner_name(str(flow_run.id))
 
 
 def collect(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +14,7 @@ from feeds.parse import FeedEntry, newest_first
 from storage.bounds import clean, clean_text, fit_key, fit_validator
 from storage.ledger import get_or_create_source
 from storage.models import Entry, Page, Source, utcnow
+from storage.owners import local_pid, process_gone
 
 UNFIT_LINK = "link too long or with control characters, not fetched"
 _KEYS_PER_QUERY = 500
@@ -217,7 +217,7 @@ def lease_pages(
 def _release_dead_holders(session: Session, now: datetime) -> None:
     """Free at once the pages held by a process of this host that is gone (a `run` killed,
     a worker's flow run killed with it); other hosts' holders wait for their lease to end.
-    An owner reads `host:pid:...` (flows/monitor._owner)."""
+    An owner reads `host:pid:token` (storage/owners.owner_name)."""
     owners = session.scalars(select(Page.lease_owner).where(Page.leased_until > now).distinct())
     dead = [owner for owner in owners if owner and _gone(owner)]
     if dead:
@@ -229,17 +229,8 @@ def _release_dead_holders(session: Session, now: datetime) -> None:
 
 
 def _gone(owner: str) -> bool:
-    host, _, rest = owner.partition(":")
-    pid = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    pid = local_pid(owner)
+    return pid is not None and pid != os.getpid() and process_gone(pid)
 
 
 def release_pages(session: Session, page_ids: Collection[int], owner: str) -> None:
